@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT
+ * core/clean.h - the reference's clean_text, byte for byte.
+ *
+ * Python (tagifai_core.clean_text): lower() -> remove stopwords with
+ * \b(w1|w2|...)\b\s* under Python re's Unicode rules -> space out
+ * punctuation -> [^A-Za-z0-9]+ to one space -> collapse spaces -> strip ->
+ * remove http\S+ -> optional Porter stemming.  The output is ASCII.
+ */
+#ifndef CORE_CLEAN_H
+#define CORE_CLEAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/status.h"
+
+struct cleaner;
+
+/* Growable buffers a cleaner works in; zero-initialise, reuse across calls,
+ * release with clean_buf_release. */
+struct clean_buf {
+	char *out;          /* NUL-terminated cleaned text */
+	size_t len;         /* bytes in out, without the NUL */
+	size_t cap;
+	uint32_t *cp;       /* decoded code points (internal) */
+	size_t cp_cap;
+	void *aux;          /* internal (stemmer state etc.) */
+};
+
+/* Compiles the stopword alternation (order matters, as in the regex).
+ * stopwords are UTF-8; n may be 0.  Caller frees with cleaner_free. */
+enum core_status cleaner_new(bool lower, bool stem,
+			     const char *const *stopwords, size_t n,
+			     struct cleaner **out,
+			     struct core_error *err) CORE_WARN_UNUSED;
+void cleaner_free(struct cleaner *c);
+
+/* Cleans len bytes of text into buf->out.  Invalid UTF-8 bytes are read as
+ * U+FFFD (doc/CLEANING.md).  Returns CORE_OK or CORE_ERR_NOMEM. */
+enum core_status cleaner_run(const struct cleaner *c, const char *text,
+			     size_t len, struct clean_buf *buf) CORE_WARN_UNUSED;
+void clean_buf_release(struct clean_buf *buf);
+
+/* NLTK's 179 English stopwords, in corpus order (the reference's list). */
+extern const char *const clean_stopwords_english[];
+extern const size_t clean_stopwords_english_count;
+
+#endif

@@ -1,0 +1,1 @@
+# core: parts of the build (see Makefile.am)

@@ -1,0 +1,1 @@
+# fcgi: parts of the build (see Makefile.am)

@@ -1,0 +1,1 @@
+# schemas: parts of the build (see Makefile.am)

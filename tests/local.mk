@@ -1,0 +1,1 @@
+# tests: parts of the build (see Makefile.am)
