@@ -1,1 +1,1 @@
-# fcgi: parts of the build (see Makefile.am)
+# fcgi/local.mk: see Makefile.am; owned by one part of the build

@@ -1,1 +1,1 @@
-# schemas: parts of the build (see Makefile.am)
+# schemas/: request/response schemas, validators, OpenAPI (owned by the service part)

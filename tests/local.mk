@@ -1,1 +1,8 @@
-# tests: parts of the build (see Makefile.am)
+# tests/: every suite speaks TAP; each part appends its own.
+EXTRA_DIST += tests/unit/tap.h
+include tests/clean.mk
+include tests/infer.mk
+include tests/train.mk
+include tests/service.mk
+include tests/deploy.mk
+include tests/browser.mk

@@ -1,1 +1,1 @@
-# www: parts of the build (see Makefile.am)
+# www/local.mk: see Makefile.am; owned by one part of the build

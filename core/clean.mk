@@ -1,0 +1,1 @@
+# core/clean.mk: see Makefile.am; owned by one part of the build

@@ -1,0 +1,1 @@
+# core/infer.mk: see Makefile.am; owned by one part of the build

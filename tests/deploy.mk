@@ -1,0 +1,1 @@
+# tests/deploy.mk: see Makefile.am; owned by one part of the build

@@ -1,0 +1,1 @@
+# tests/service.mk: see Makefile.am; owned by one part of the build

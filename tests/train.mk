@@ -1,0 +1,1 @@
+# tests/train.mk: see Makefile.am; owned by one part of the build
