@@ -1,1 +1,3 @@
-# www/local.mk: see Makefile.am; owned by one part of the build
+# www/: static pages and web-server configurations.
+include www/deploy.mk
+include www/browser.mk

@@ -1,0 +1,1 @@
+# www/browser.mk: Swagger UI / ReDoc assets, demo page, man pages

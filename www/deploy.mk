@@ -1,0 +1,1 @@
+# www/deploy.mk: web-server configs, make serve, install of examples
