@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT
+ * core/artifact_format.c - helpers shared by the artifact writer and
+ * reader: section names for messages and the FNV-1a 64 checksum.
+ */
+#include "core/artifact_format.h"
+
+static const char *const section_names[SECTION__MAX] = {
+	"none",         /* SECTION_NONE */
+	"identity",     /* SECTION_IDENTITY */
+	"classes",      /* SECTION_CLASSES */
+	"cleaning",     /* SECTION_CLEANING */
+	"ngram",        /* SECTION_NGRAM */
+	"terms",        /* SECTION_TERMS */
+	"hash",         /* SECTION_HASH */
+	"idf",          /* SECTION_IDF */
+	"weights",      /* SECTION_WEIGHTS */
+	"intercepts",   /* SECTION_INTERCEPTS */
+	"threshold",    /* SECTION_THRESHOLD */
+	"other",        /* SECTION_OTHER */
+	"args",         /* SECTION_ARGS */
+	"performance",  /* SECTION_PERFORMANCE */
+};
+
+const char *
+artifact_section_name(uint32_t type)
+{
+	if (type >= SECTION__MAX)
+		return "unknown";
+	return section_names[type];
+}
+
+uint64_t
+artifact_fnv1a64(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= UINT64_C(0x100000001b3);
+	}
+	return h;
+}
