@@ -15,3 +15,12 @@ tagifai_LDADD = $(CORE_LIBS)
 include core/clean.mk
 include core/infer.mk
 include core/train.mk
+
+# The committed default model, rebuilt from ../shared/data by our own trainer
+# (same binary, data, args and seed give a byte-identical file).
+EXTRA_DIST += models/default.tagifai
+default-model: tagifai$(EXEEXT)
+	TAGIFAI=$(abs_top_builddir)/tagifai$(EXEEXT) SHARED_DIR='$(SHARED_DIR)' \
+		$(SHELL) $(top_srcdir)/tools/train_default.sh $(top_srcdir)/models/default.tagifai
+	$(abs_top_builddir)/tagifai$(EXEEXT) info --model $(top_srcdir)/models/default.tagifai
+.PHONY: default-model
