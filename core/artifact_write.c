@@ -359,9 +359,8 @@ build(struct obuf *b, const struct model_spec *s, struct core_error *err)
 	h.table_offset = ARTIFACT_HEADER_SIZE;
 	memcpy(b->p, &h, sizeof(h));
 	memcpy(b->p + ARTIFACT_HEADER_SIZE, table, nsec * sizeof(table[0]));
-	h.checksum = artifact_fnv1a64(ARTIFACT_FNV_BASIS,
-				      b->p + ARTIFACT_SUM_START,
-				      b->len - ARTIFACT_SUM_START);
+	h.checksum = artifact_checksum(b->p + ARTIFACT_SUM_START,
+				       b->len - ARTIFACT_SUM_START);
 	memcpy(b->p, &h, sizeof(h));
 	return CORE_OK;
 }

@@ -71,7 +71,7 @@ print_text(FILE *f, const char *path, const struct model *m)
 	fprintf(f, "model:      %s (%zu bytes)\n", path, model_file_size(m));
 	fprintf(f, "name:       %s\n", id->name);
 	fprintf(f, "version:    %s\n", id->version);
-	fprintf(f, "checksum:   %s (FNV-1a 64)\n", id->checksum);
+	fprintf(f, "checksum:   %s (XXH3-64)\n", id->checksum);
 	fprintf(f, "classes:   ");
 	for (size_t k = 0; k < model_class_count(m); k++)
 		fprintf(f, " %s", model_class_name(m, k));

@@ -144,12 +144,20 @@ model_stopword_count(const struct model *m)
 	return m->stopwords.count;
 }
 
+/* model_open checked only the ends of the terms list (the list is big and
+ * only inspection reads it), so each offset is bounded here: the string
+ * data ends with a NUL, so any offset below off[count] starts a string
+ * that ends inside the section.  A damaged offset gives "". */
 const char *
 model_term(const struct model *m, size_t j)
 {
 	if (j >= m->terms.count)
 		return NULL;
-	return m->terms.data + m->terms.off[j];
+	uint32_t off = m->terms.off[j];
+
+	if (off >= m->terms.off[m->terms.count])
+		return "";
+	return m->terms.data + off;
 }
 
 const char *

@@ -25,6 +25,8 @@
  * which differs from Python's code-point n-grams; the cleaner never emits
  * them.
  */
+#include <string.h>
+
 #include "core/ngram.h"
 
 /* Python's str.isspace() for ASCII code points. */
@@ -74,7 +76,27 @@ ngram_unpack(uint64_t key, char out[CORE_MAX_NGRAM + 1])
 	return n;
 }
 
-/* Emits the n-grams of one padded word w[0..wl), wl >= 3. */
+/* The low n bytes of a little-endian 64-bit load, n in 1..8. */
+static uint64_t
+low_bytes(uint64_t v, size_t n)
+{
+	return n >= 8 ? v : v & ((UINT64_C(1) << (8 * n)) - 1);
+}
+
+static uint64_t
+load64(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* Emits the n-grams of one padded word w[0..wl), wl >= 3, followed by at
+ * least 8 readable bytes.  The key of the n bytes at offset o is an 8-byte
+ * load masked to n bytes (the key layout is little-endian, as in
+ * ngram_pack), so each key costs a load, an AND and a store.  This relies
+ * on a little-endian host, which model_open already requires. */
 static size_t
 word_ngrams(const unsigned char *w, size_t wl, unsigned nmin, unsigned nmax,
 	    uint64_t *keys)
@@ -84,25 +106,13 @@ word_ngrams(const unsigned char *w, size_t wl, unsigned nmin, unsigned nmax,
 	for (unsigned n = nmin; n <= nmax; n++) {
 		if (wl <= n) {
 			/* The whole padded word, once; larger n are skipped. */
-			uint64_t key = 0;
-
-			for (size_t i = 0; i < wl; i++)
-				key |= (uint64_t)w[i] << (8 * i);
-			keys[count++] = key;
+			keys[count++] = low_bytes(load64(w), wl);
 			break;
 		}
-		/* Slide a window of n bytes: the key of offset o + 1 is the
-		 * key of o shifted down one byte plus the new last byte. */
-		uint64_t key = 0;
-		unsigned top = 8 * (n - 1);
+		uint64_t mask = low_bytes(~UINT64_C(0), n);
 
-		for (unsigned i = 0; i < n; i++)
-			key |= (uint64_t)w[i] << (8 * i);
-		keys[count++] = key;
-		for (size_t o = 1; o + n <= wl; o++) {
-			key = (key >> 8) | ((uint64_t)w[o + n - 1] << top);
-			keys[count++] = key;
-		}
+		for (size_t o = 0; o + n <= wl; o++)
+			keys[count++] = load64(w + o) & mask;
 	}
 	return count;
 }
@@ -114,7 +124,7 @@ ngram_extract(const char *text, size_t len, unsigned nmin, unsigned nmax,
 	/* Room for the longest padded word we handle in one piece; longer
 	 * words are handled with the same code on a heap-free sliding pass,
 	 * see below. */
-	unsigned char w[256 + 2];
+	unsigned char w[256 + 2 + 8] = { 0 }; /* 8 bytes of slack, load64 */
 	size_t count = 0;
 	size_t i = 0;
 
@@ -131,7 +141,7 @@ ngram_extract(const char *text, size_t len, unsigned nmin, unsigned nmax,
 			i++;
 		size_t m = i - start;
 
-		if (m + 2 <= sizeof(w)) {
+		if (m + 2 + 8 <= sizeof(w)) {
 			w[0] = ' ';
 			for (size_t j = 0; j < m; j++)
 				w[j + 1] = lower((unsigned char)text[start + j]);

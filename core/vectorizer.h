@@ -22,15 +22,17 @@ struct vectorizer {
 	unsigned ngram_min, ngram_max;
 };
 
-/* Working memory, reused across calls; between calls counts and the
- * bitmaps are all zero.  Zero-initialise, then vectorizer_buf_init. */
+/* Working memory, reused across calls; between calls every count and
+ * bitmap word is zero.  Zero-initialise, then vectorizer_buf_init. */
 struct vectorizer_buf {
 	size_t n_features;
-	uint32_t *counts;   /* n_features n-gram counts */
-	uint64_t *seen;     /* bit j set iff counts[j] != 0 */
-	uint64_t *seen_top; /* bit w set iff seen[w] != 0 */
-	uint64_t *keys;     /* one word's n-gram keys */
+	uint32_t *counts;   /* n_features + 1 n-gram counts; the last one
+			     * counts n-grams outside the vocabulary */
+	uint64_t *keys;     /* one chunk of text's n-gram keys */
+	uint32_t *homes;    /* their home slots, plus prefetch padding */
 	size_t keys_cap;
+	uint64_t *seen;     /* bit j: feature j is in the row (sorting) */
+	uint64_t *seen_top; /* bit w: seen[w] != 0 */
 	uint32_t *feats;    /* result: feature indices, descending */
 	double *vals;       /* result: l2-normalised tf-idf values */
 	size_t feats_cap;

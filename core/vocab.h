@@ -10,7 +10,8 @@
  *   probe  = home, home + 1, ... (mod slots) until the key or an empty slot
  *   empty  = key 0 (no n-gram packs to 0: n >= 1 and text has no NUL)
  *
- * Keys are inserted in ascending feature order.
+ * Keys are inserted in ascending feature order.  A lookup is safe even in
+ * a table nobody validated slot by slot: see vocab_lookup.
  */
 #ifndef CORE_VOCAB_H
 #define CORE_VOCAB_H
@@ -47,13 +48,24 @@ vocab_home(uint64_t key, unsigned bits)
 	return (size_t)((key * VOCAB_HASH_MUL) >> (64 - bits));
 }
 
-/* The slot position holding key, or (size_t)-1.  The table always has an
- * empty slot (load <= 1/2), so the probe ends. */
-static inline size_t
-vocab_slot_of(const struct vocab_slot *slots, unsigned bits, uint64_t key)
+/* The feature index of key: a value < n_features, or n_features when the
+ * key is absent.  The result can index an array of n_features + 1 entries
+ * (the vectorizer's counts keep a sentinel at n_features).
+ *
+ * model_open checks the table's shape but not every slot (that would cost
+ * a pass over megabytes at every process start), so a damaged file whose
+ * checksum was forged must still be safe here:
+ *  - the probe ends: model_open makes sure the table has an empty slot,
+ *    and a linear probe that wraps around meets it within 2^bits steps;
+ *  - the result is in range: a slot holding an index >= n_features reads
+ *    as absent, which costs one compare and a conditional move.
+ * Written so the compiler can select the result without a branch. */
+static inline uint32_t
+vocab_lookup_from(const struct vocab_slot *slots, unsigned bits, size_t home,
+		  uint64_t key, uint32_t n_features)
 {
 	size_t mask = ((size_t)1 << bits) - 1;
-	size_t i = vocab_home(key, bits);
+	size_t i = home & mask;
 	uint64_t k;
 
 	/* One combined test per probe: at load <= 1/2 most probes stop at
@@ -61,31 +73,26 @@ vocab_slot_of(const struct vocab_slot *slots, unsigned bits, uint64_t key)
 	 * there or not. */
 	while ((k = slots[i].key) != key && k != 0)
 		i = (i + 1) & mask;
-	return k == key ? i : (size_t)-1;
-}
-
-/* The feature index of key, or absent when key is not in the table.
- * Written so the compiler can select the result without a branch. */
-static inline uint32_t
-vocab_find_or(const struct vocab_slot *slots, unsigned bits, uint64_t key,
-	      uint32_t absent)
-{
-	size_t mask = ((size_t)1 << bits) - 1;
-	size_t i = vocab_home(key, bits);
-	uint64_t k;
-
-	while ((k = slots[i].key) != key && k != 0)
-		i = (i + 1) & mask;
 	uint32_t index = slots[i].index;
 
-	return k == key ? index : absent;
+	return (k == key && index < n_features) ? index : n_features;
 }
 
-/* The feature index of key, or VOCAB_NONE. */
+/* The same, computing the home slot; vocab_lookup_from takes it from a
+ * caller that already computed it (to prefetch the slot). */
+static inline uint32_t
+vocab_lookup(const struct vocab_slot *slots, unsigned bits, uint64_t key,
+	     uint32_t n_features)
+{
+	return vocab_lookup_from(slots, bits, vocab_home(key, bits), key,
+				 n_features);
+}
+
+/* The feature index of key, or VOCAB_NONE when absent. */
 static inline uint32_t
 vocab_find(const struct vocab_slot *slots, unsigned bits, uint64_t key)
 {
-	return vocab_find_or(slots, bits, key, VOCAB_NONE);
+	return vocab_lookup(slots, bits, key, VOCAB_NONE);
 }
 
 #endif
