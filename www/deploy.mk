@@ -1,1 +1,74 @@
-# www/deploy.mk: web-server configs, make serve, install of examples
+# www/deploy.mk: web-server configs, `make serve`, install of the examples
+# and of the default model.
+#
+# www/conf/* and www/systemd/* are templates with @PLACEHOLDERS@.  The test
+# suites (tests/api/*.bats) and www/serve.sh fill them in with their own
+# ports and directories and run them as they are; `make` fills them in with
+# the install paths into www/examples/, which `make install` copies to
+# $(deployexamplesdir).  The installed examples expect:
+#   $(sbindir)/tagifai-fcgi                       the server (fcgi/local.mk)
+#   $(pkgdatadir)/models/default.tagifai          the default model (below)
+#   $(pkgdatadir)/www                             static pages (www/browser.mk)
+#   $(TAGIFAI_RUNDIR)                             sockets, pid files, logs
+# Override on the make command line, e.g. make TAGIFAI_USER=nginx.
+
+DEPLOY_TEMPLATES = www/conf/lighttpd.conf www/conf/nginx.conf \
+	www/conf/apache-fcgid.conf www/conf/apache-proxy-fcgi.conf \
+	www/conf/htaccess www/systemd/tagifai-fcgi.socket \
+	www/systemd/tagifai-fcgi.service
+EXTRA_DIST += $(DEPLOY_TEMPLATES) www/serve.sh
+
+# Values written into the installed examples.
+TAGIFAI_RUNDIR = /run/tagifai-fcgi
+TAGIFAI_USER = www-data
+TAGIFAI_GROUP = www-data
+TAGIFAI_HOST = 127.0.0.1
+TAGIFAI_PORT = 8000
+TAGIFAI_MAX_BODY = 1048576
+
+deployexamplesdir = $(pkgdatadir)/examples
+deployexamples_DATA = www/examples/lighttpd.conf www/examples/nginx.conf \
+	www/examples/apache-fcgid.conf www/examples/apache-proxy-fcgi.conf \
+	www/examples/htaccess www/examples/tagifai-fcgi.socket \
+	www/examples/tagifai-fcgi.service
+CLEANFILES += $(deployexamples_DATA)
+
+# The default model, where tagifai-fcgi looks when no --model is given
+# (TAGIFAI_MODELDIR in Makefile.am).
+deploymodelsdir = $(pkgdatadir)/models
+dist_deploymodels_DATA = models/default.tagifai
+
+deploy_edit = $(MKDIR_P) $(@D) && rm -f $@ $@.tmp && sed \
+	-e 's|@SBINDIR@|$(sbindir)|g' \
+	-e 's|@PKGDATADIR@|$(pkgdatadir)|g' \
+	-e 's|@MODEL@|$(pkgdatadir)/models/default.tagifai|g' \
+	-e 's|@WWWDIR@|$(pkgdatadir)/www|g' \
+	-e 's|@RUNDIR@|$(TAGIFAI_RUNDIR)|g' \
+	-e 's|@USER@|$(TAGIFAI_USER)|g' \
+	-e 's|@GROUP@|$(TAGIFAI_GROUP)|g' \
+	-e 's|@HOST@|$(TAGIFAI_HOST)|g' \
+	-e 's|@PORT@|$(TAGIFAI_PORT)|g' \
+	-e 's|@MAX_BODY@|$(TAGIFAI_MAX_BODY)|g'
+
+www/examples/lighttpd.conf: $(srcdir)/www/conf/lighttpd.conf Makefile
+	$(AM_V_GEN)$(deploy_edit) $(srcdir)/www/conf/lighttpd.conf > $@.tmp && mv $@.tmp $@
+www/examples/nginx.conf: $(srcdir)/www/conf/nginx.conf Makefile
+	$(AM_V_GEN)$(deploy_edit) $(srcdir)/www/conf/nginx.conf > $@.tmp && mv $@.tmp $@
+www/examples/apache-fcgid.conf: $(srcdir)/www/conf/apache-fcgid.conf Makefile
+	$(AM_V_GEN)$(deploy_edit) $(srcdir)/www/conf/apache-fcgid.conf > $@.tmp && mv $@.tmp $@
+www/examples/apache-proxy-fcgi.conf: $(srcdir)/www/conf/apache-proxy-fcgi.conf Makefile
+	$(AM_V_GEN)$(deploy_edit) $(srcdir)/www/conf/apache-proxy-fcgi.conf > $@.tmp && mv $@.tmp $@
+www/examples/htaccess: $(srcdir)/www/conf/htaccess Makefile
+	$(AM_V_GEN)$(deploy_edit) $(srcdir)/www/conf/htaccess > $@.tmp && mv $@.tmp $@
+www/examples/tagifai-fcgi.socket: $(srcdir)/www/systemd/tagifai-fcgi.socket Makefile
+	$(AM_V_GEN)$(deploy_edit) $(srcdir)/www/systemd/tagifai-fcgi.socket > $@.tmp && mv $@.tmp $@
+www/examples/tagifai-fcgi.service: $(srcdir)/www/systemd/tagifai-fcgi.service Makefile
+	$(AM_V_GEN)$(deploy_edit) $(srcdir)/www/systemd/tagifai-fcgi.service > $@.tmp && mv $@.tmp $@
+
+# make serve [PORT=N]: the built server behind lighttpd on
+# http://127.0.0.1:$(PORT) (default 8000), in the foreground until Ctrl-C.
+serve: all
+	PORT='$(PORT)' top_srcdir='$(abs_top_srcdir)' \
+	top_builddir='$(abs_top_builddir)' LIGHTTPD='$(LIGHTTPD)' \
+	$(SHELL) $(srcdir)/www/serve.sh
+.PHONY: serve

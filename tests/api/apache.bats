@@ -1,0 +1,253 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# tests/api/apache.bats - the TagIfAI contract through Apache 2.4 (event MPM)
+# + mod_fcgid, using the shipped www/conf/apache-fcgid.conf: mod_fcgid starts
+# tagifai-fcgi itself (from a copy of the binary in the test's directory),
+# mounted at / and at /api.  Apache runs with -DFOREGROUND from a generated
+# main config (own ServerRoot, PidFile, logs); teardown_file stops it by its
+# recorded pid, and mod_fcgid's processes with it.
+
+load lib
+load contract
+
+setup_file() {
+	stack_init "$APACHE2"
+	local port run
+	port=$(pick_port)
+	run=$(stack_rundir run)
+	CONF_PORT=$port CONF_RUNDIR=$run CONF_SBINDIR=$(stack_sbindir) \
+	CONF_MODEL=$(stack_model) CONF_WWWDIR=$TEST_WWW \
+		render_conf "$top_srcdir/www/conf/apache-fcgid.conf" "$STACK_DIR/apache-fcgid.conf"
+	apache_main_conf "$STACK_DIR/apache2.conf" "$port" "$run" event \
+		"$STACK_DIR/apache-fcgid.conf" fcgid alias
+	apache_start "$STACK_DIR/apache2.conf" "$run"
+	wait_ready "http://127.0.0.1:$port/"
+	export BASE=http://127.0.0.1:$port
+	export API=$BASE/api
+}
+
+teardown_file() {
+	stack_stop
+}
+
+@test "apache fcgid: the shipped config passes apache2 -t" {
+	"$(tool_path "$APACHE2")" -t -f "$STACK_DIR/apache2.conf" -d "$STACK_DIR/run"
+}
+
+@test "apache fcgid: FcgidMaxRequestLen is above the body limit" {
+	local len
+	len=$(awk '$1 == "FcgidMaxRequestLen" { print $2 }' "$STACK_DIR/apache-fcgid.conf")
+	[ -n "$len" ]
+	[ "$len" -gt "$TEST_MAX_BODY" ]
+	grep -q '^FcgidIOTimeout' "$STACK_DIR/apache-fcgid.conf"
+}
+
+@test "apache fcgid /: GET / answers the envelope with empty data" {
+	contract_root "$BASE"
+}
+
+@test "apache fcgid /: url field is scheme://host:port/path?query" {
+	contract_url_query "$BASE"
+}
+
+@test "apache fcgid /: GET /performance?filter=overall" {
+	contract_performance_overall "$BASE"
+}
+
+@test "apache fcgid /: GET /performance?filter=class" {
+	contract_performance_class "$BASE"
+}
+
+@test "apache fcgid /: GET /performance without or with unknown filter is whole" {
+	contract_performance_whole "$BASE"
+}
+
+@test "apache fcgid /: GET /args equals the reference args" {
+	contract_args "$BASE"
+}
+
+@test "apache fcgid /: GET /args/threshold and /args/subset" {
+	contract_args_threshold "$BASE"
+}
+
+@test "apache fcgid /: GET /args/nope is a JSON 404" {
+	contract_args_unknown "$BASE"
+}
+
+@test "apache fcgid /: unknown path is 404 Not Found" {
+	contract_not_found "$BASE"
+}
+
+@test "apache fcgid /: wrong method is 405 with Allow" {
+	contract_method_not_allowed "$BASE"
+}
+
+@test "apache fcgid /: HEAD has headers and no body" {
+	contract_head "$BASE"
+}
+
+@test "apache fcgid /: POST /predict one text, reference tag" {
+	contract_predict_one "$BASE"
+}
+
+@test "apache fcgid /: POST /predict all 191 holdout texts match the reference" {
+	contract_predict_holdout "$BASE"
+}
+
+@test "apache fcgid /: POST /predict with charset parameter and UTF-8 text" {
+	contract_predict_charset "$BASE"
+}
+
+@test "apache fcgid /: POST /predict with a chunked body (no Content-Length)" {
+	contract_predict_chunked "$BASE"
+}
+
+@test "apache fcgid /: 422 empty texts list" {
+	contract_422_empty_list "$BASE"
+}
+
+@test "apache fcgid /: 422 empty text" {
+	contract_422_empty_text "$BASE"
+}
+
+@test "apache fcgid /: 422 missing text" {
+	contract_422_missing_text "$BASE"
+}
+
+@test "apache fcgid /: 422 missing texts" {
+	contract_422_missing_texts "$BASE"
+}
+
+@test "apache fcgid /: 422 invalid JSON" {
+	contract_422_invalid_json "$BASE"
+}
+
+@test "apache fcgid /: 413 body over --max-body" {
+	contract_413 "$BASE"
+}
+
+@test "apache fcgid /: 415 non-JSON content type" {
+	contract_415 "$BASE"
+}
+
+@test "apache fcgid /: GET /openapi.json" {
+	contract_openapi "$BASE"
+}
+
+@test "apache fcgid /: /docs /redoc /demo and their static assets" {
+	contract_pages "$BASE"
+}
+
+@test "apache fcgid /: check_api.py passes except the deliberate /args/nope" {
+	contract_check_api "$BASE"
+}
+
+@test "apache fcgid /api: GET / answers the envelope with empty data" {
+	contract_root "$API"
+}
+
+@test "apache fcgid /api: url field is scheme://host:port/path?query" {
+	contract_url_query "$API"
+}
+
+@test "apache fcgid /api: GET /performance?filter=overall" {
+	contract_performance_overall "$API"
+}
+
+@test "apache fcgid /api: GET /performance?filter=class" {
+	contract_performance_class "$API"
+}
+
+@test "apache fcgid /api: GET /performance without or with unknown filter is whole" {
+	contract_performance_whole "$API"
+}
+
+@test "apache fcgid /api: GET /args equals the reference args" {
+	contract_args "$API"
+}
+
+@test "apache fcgid /api: GET /args/threshold and /args/subset" {
+	contract_args_threshold "$API"
+}
+
+@test "apache fcgid /api: GET /args/nope is a JSON 404" {
+	contract_args_unknown "$API"
+}
+
+@test "apache fcgid /api: unknown path is 404 Not Found" {
+	contract_not_found "$API"
+}
+
+@test "apache fcgid /api: wrong method is 405 with Allow" {
+	contract_method_not_allowed "$API"
+}
+
+@test "apache fcgid /api: HEAD has headers and no body" {
+	contract_head "$API"
+}
+
+@test "apache fcgid /api: POST /predict one text, reference tag" {
+	contract_predict_one "$API"
+}
+
+@test "apache fcgid /api: POST /predict all 191 holdout texts match the reference" {
+	contract_predict_holdout "$API"
+}
+
+@test "apache fcgid /api: POST /predict with charset parameter and UTF-8 text" {
+	contract_predict_charset "$API"
+}
+
+@test "apache fcgid /api: POST /predict with a chunked body (no Content-Length)" {
+	contract_predict_chunked "$API"
+}
+
+@test "apache fcgid /api: 422 empty texts list" {
+	contract_422_empty_list "$API"
+}
+
+@test "apache fcgid /api: 422 empty text" {
+	contract_422_empty_text "$API"
+}
+
+@test "apache fcgid /api: 422 missing text" {
+	contract_422_missing_text "$API"
+}
+
+@test "apache fcgid /api: 422 missing texts" {
+	contract_422_missing_texts "$API"
+}
+
+@test "apache fcgid /api: 422 invalid JSON" {
+	contract_422_invalid_json "$API"
+}
+
+@test "apache fcgid /api: 413 body over --max-body" {
+	contract_413 "$API"
+}
+
+@test "apache fcgid /api: 415 non-JSON content type" {
+	contract_415 "$API"
+}
+
+@test "apache fcgid /api: GET /openapi.json" {
+	contract_openapi "$API"
+}
+
+@test "apache fcgid /api: /docs /redoc /demo and their static assets" {
+	contract_pages "$API"
+}
+
+@test "apache fcgid /api: check_api.py passes except the deliberate /args/nope" {
+	contract_check_api "$API"
+}
+
+@test "apache fcgid: /apiary is not the /api mount" {
+	http GET "$BASE/apiary"
+	expect_error 404
+}
+
+@test "apache fcgid: teardown leaves no process behind" {
+	stack_stop
+	stack_gone
+}
