@@ -6,3 +6,5 @@ include tests/train.mk
 include tests/service.mk
 include tests/deploy.mk
 include tests/browser.mk
+include tests/fuzz.mk
+include tests/hostile.mk
