@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT
+ * fcgi/envelope.c - builds the envelope from pre-serialised parts: the
+ * data is already JSON, only the method and URL need escaping.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "fcgi/envelope.h"
+#include "fcgi/respond.h"
+#include "schemas/buf.h"
+
+void
+envelope_timestamp(const struct timeval *tv, char *out, size_t len)
+{
+	struct tm tm;
+	time_t t = tv->tv_sec;
+	char base[32];
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+		strcpy(base, "1970-01-01T00:00:00");
+	snprintf(out, len, "%s.%06ld", base, (long)tv->tv_usec);
+}
+
+char *
+envelope_build(int status, const char *method, const char *url,
+	       const char *timestamp, const char *data_json,
+	       size_t *len)
+{
+	struct buf b = BUF_INIT;
+
+	buf_adds(&b, "{\"message\":");
+	buf_add_json_str(&b, respond_phrase(status),
+			 strlen(respond_phrase(status)));
+	buf_adds(&b, ",\"method\":");
+	buf_add_json_str(&b, method, strlen(method));
+	buf_addf(&b, ",\"status-code\":%d,\"timestamp\":", status);
+	buf_add_json_str(&b, timestamp, strlen(timestamp));
+	buf_adds(&b, ",\"url\":");
+	buf_add_json_str(&b, url, strlen(url));
+	buf_adds(&b, ",\"data\":");
+	buf_adds(&b, data_json);
+	buf_adds(&b, "}");
+	return buf_take(&b, len);
+}

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: MIT
+ * fcgi/handlers.c - the endpoints of api.py, one short function each,
+ * plus the OpenAPI document, the pages and static files.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "fcgi/envelope.h"
+#include "fcgi/handlers.h"
+#include "fcgi/predict.h"
+#include "schemas/buf.h"
+#include "schemas/openapi.h"
+
+#define STATIC_CACHE "public, max-age=3600"
+
+void
+handlers_envelope(struct response *res, const struct request *req,
+		  const char *data_json)
+{
+	struct timeval tv;
+	char ts[ENVELOPE_TIMESTAMP_MAX];
+	size_t len = 0;
+	char *body;
+
+	gettimeofday(&tv, NULL);
+	envelope_timestamp(&tv, ts, sizeof(ts));
+	body = envelope_build(200, req->method_name, req->url, ts, data_json,
+			      &len);
+	respond_json(res, 200, body, len);
+}
+
+static void
+index_(struct app *app, struct request *req, const char *param,
+       size_t param_len, struct response *res)
+{
+	(void)app, (void)param, (void)param_len;
+	handlers_envelope(res, req, "{}");
+}
+
+static void
+wrap(struct response *res, const struct request *req,
+     const char *key, size_t key_len, const char *json)
+{
+	struct buf b = BUF_INIT;
+
+	buf_adds(&b, "{");
+	buf_add_json_str(&b, key, key_len);
+	buf_adds(&b, ":");
+	buf_adds(&b, json);
+	buf_adds(&b, "}");
+	if (b.failed) {
+		buf_free(&b);
+		respond_json(res, 500, NULL, 0);
+		return;
+	}
+	handlers_envelope(res, req, b.data);
+	buf_free(&b);
+}
+
+/* performance.get(filter, performance); the last filter= wins. */
+static void
+performance(struct app *app, struct request *req,
+	    const char *param, size_t param_len,
+	    struct response *res)
+{
+	const struct app_member *m = NULL;
+	char *filter = NULL;
+
+	(void)param, (void)param_len;
+	if (url_query_get(req->target.query, "filter", &filter) != URL_OK) {
+		respond_detail(res, 400, "Invalid percent-encoding in the "
+			       "query string");
+		return;
+	}
+	if (filter != NULL)
+		m = app_member_find(app->perf, app->n_perf, filter,
+				    strlen(filter));
+	wrap(res, req, "performance", 11, m ? m->json : app->perf_json);
+	free(filter);
+}
+
+static void
+args(struct app *app, struct request *req, const char *param,
+     size_t param_len, struct response *res)
+{
+	(void)param, (void)param_len;
+	wrap(res, req, "args", 4, app->args_json);
+}
+
+/* Deliberate difference: an unknown argument is a 404 naming the known
+ * ones, where the reference answers 200 with "". */
+static void
+arg(struct app *app, struct request *req, const char *param,
+    size_t param_len, struct response *res)
+{
+	const struct app_member *m = app_member_find(app->args, app->n_args,
+						     param, param_len);
+	struct buf b = BUF_INIT;
+
+	if (m != NULL) {
+		wrap(res, req, param, param_len, m->json);
+		return;
+	}
+	buf_adds(&b, "Unknown argument '");
+	buf_add(&b, param, param_len);
+	buf_adds(&b, "'; known arguments: ");
+	buf_adds(&b, app->arg_names);
+	if (b.failed) {
+		buf_free(&b);
+		respond_json(res, 500, NULL, 0);
+		return;
+	}
+	respond_detail(res, 404, b.data);
+	buf_free(&b);
+}
+
+static void
+openapi(struct app *app, struct request *req, const char *param,
+	size_t param_len, struct response *res)
+{
+	char *doc = openapi_render(req->target.prefix, &app->cfg.limits);
+
+	(void)param, (void)param_len;
+	respond_json(res, 200, doc, doc ? strlen(doc) : 0);
+}
+
+static void
+page(struct app *app, struct request *req, enum www_page p,
+     struct response *res)
+{
+	size_t len = 0;
+	char *html;
+
+	if (app->www.page[p] == NULL) {
+		respond_detail(res, 404, "Not Found");
+		return;
+	}
+	html = www_render(app->www.page[p], app->www.page_len[p],
+			  req->target.prefix, &len);
+	respond_json(res, 200, html, len);
+	if (html != NULL)
+		res->content_type = "text/html; charset=utf-8";
+}
+
+static void
+docs(struct app *app, struct request *req, const char *param,
+     size_t param_len, struct response *res)
+{
+	(void)param, (void)param_len;
+	page(app, req, WWW_DOCS, res);
+}
+
+static void
+redoc(struct app *app, struct request *req, const char *param,
+      size_t param_len, struct response *res)
+{
+	(void)param, (void)param_len;
+	page(app, req, WWW_REDOC, res);
+}
+
+static void
+demo(struct app *app, struct request *req, const char *param,
+     size_t param_len, struct response *res)
+{
+	(void)param, (void)param_len;
+	page(app, req, WWW_DEMO, res);
+}
+
+static void
+static_file(struct app *app, struct request *req,
+	    const char *param, size_t param_len,
+	    struct response *res)
+{
+	const struct www_file *f = www_find(&app->www, param);
+
+	(void)req, (void)param_len;
+	if (f == NULL) {
+		respond_detail(res, 404, "Not Found");
+		return;
+	}
+	res->status = 200;
+	res->content_type = f->type;
+	res->body = f->data;
+	res->len = f->len;
+	res->cache_control = STATIC_CACHE;
+}
+
+handler_fn *const handlers[ROUTE__MAX] = {
+	index_,        /* ROUTE_INDEX */
+	performance,   /* ROUTE_PERFORMANCE */
+	args,          /* ROUTE_ARGS */
+	arg,           /* ROUTE_ARG */
+	predict_handle, /* ROUTE_PREDICT */
+	openapi,       /* ROUTE_OPENAPI */
+	docs,          /* ROUTE_DOCS */
+	redoc,         /* ROUTE_REDOC */
+	demo,          /* ROUTE_DEMO */
+	static_file,   /* ROUTE_STATIC */
+};

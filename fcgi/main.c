@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: MIT
+ * fcgi/main.c - tagifai-fcgi: options, the model loaded once, and the
+ * FastCGI accept loop (or one plain CGI request).
+ *
+ * Transports (only this file and the io adapters below touch fcgiapp.h):
+ *   - spawn-fcgi, lighttpd bin-path, Apache mod_fcgid: the listening
+ *     socket is fd 0 (FastCGI spec section 2.2);
+ *   - --listen unix:PATH | HOST:PORT: our own socket (FCGX_OpenSocket);
+ *   - plain CGI: FCGX_IsCGI() is true, answer one request from environ
+ *     and stdin on stdout, then exit.
+ * SIGTERM/SIGINT: the request in flight is finished, then exit 0.  The
+ * signals are blocked while a request runs and only let through while we
+ * wait for the next connection in ppoll, so a blocked wait is interrupted
+ * and a running request never sees EINTR.
+ */
+#define _GNU_SOURCE 1  /* ppoll */
+#include <errno.h>
+#include <fcgiapp.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fcgi/app.h"
+#include "fcgi/server.h"
+
+#ifndef TAGIFAI_MODELDIR
+#define TAGIFAI_MODELDIR "/usr/local/share/tagifai-fcgi/models"
+#endif
+#ifndef TAGIFAI_WWWDIR
+#define TAGIFAI_WWWDIR "/usr/local/share/tagifai-fcgi/www"
+#endif
+
+#define MAIN_DEFAULT_BACKLOG 64
+
+extern char **environ;
+
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+	FCGX_ShutdownPending();
+}
+
+/* ---- transports ---------------------------------------------------- */
+
+static const char *
+fcgi_param(void *ctx, const char *name)
+{
+	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
+}
+
+static long
+fcgi_read(void *ctx, char *buf, size_t n)
+{
+	int want = n > INT_MAX ? INT_MAX : (int)n;
+
+	return FCGX_GetStr(buf, want, ((FCGX_Request *)ctx)->in);
+}
+
+static int
+fcgi_write(void *ctx, const char *buf, size_t n)
+{
+	FCGX_Stream *out = ((FCGX_Request *)ctx)->out;
+
+	while (n > 0) {
+		int k = n > INT_MAX ? INT_MAX : (int)n;
+
+		if (FCGX_PutStr(buf, k, out) != k)
+			return -1;
+		buf += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+static const char *
+cgi_param(void *ctx, const char *name)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
+static long
+cgi_read(void *ctx, char *buf, size_t n)
+{
+	size_t k = fread(buf, 1, n, stdin);
+
+	(void)ctx;
+	if (k == 0 && ferror(stdin))
+		return -1;
+	return (long)k;
+}
+
+static int
+cgi_write(void *ctx, const char *buf, size_t n)
+{
+	(void)ctx;
+	return fwrite(buf, 1, n, stdout) == n ? 0 : -1;
+}
+
+/* ---- options ------------------------------------------------------- */
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: tagifai-fcgi [OPTIONS]\n"
+"Serve the TagIfAI API over FastCGI (or answer one CGI request).\n\n"
+"  --model PATH         model artifact (TAGIFAI_MODEL; default\n"
+"                       " TAGIFAI_MODELDIR "/default.tagifai)\n"
+"  --listen ADDR        unix:PATH or HOST:PORT (TAGIFAI_LISTEN; default:\n"
+"                       the FastCGI socket on fd 0)\n"
+"  --backlog N          listen backlog (default %d)\n"
+"  --www DIR            pages and static/ (TAGIFAI_WWW; default\n"
+"                       " TAGIFAI_WWWDIR ")\n"
+"  --prefix /mount      mount prefix (TAGIFAI_PREFIX; default: SCRIPT_NAME\n"
+"                       when PATH_INFO is set, else none)\n"
+"  --max-body BYTES     largest request body (TAGIFAI_MAX_BODY; %u)\n"
+"  --max-texts N        texts per request (TAGIFAI_MAX_TEXTS; %d)\n"
+"  --max-text-chars N   characters per text (TAGIFAI_MAX_TEXT_CHARS; %d)\n"
+"  --help, --version\n",
+		MAIN_DEFAULT_BACKLOG, APP_DEFAULT_MAX_BODY,
+		SCHEMA_DEFAULT_MAX_TEXTS, SCHEMA_DEFAULT_MAX_TEXT_CHARS);
+}
+
+/* Parses a positive decimal size no larger than max. */
+static int
+parse_size(const char *opt, const char *s, size_t max,
+	   size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	if (s[0] < '0' || s[0] > '9')
+		goto bad;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v == 0 || v > max)
+		goto bad;
+	*out = (size_t)v;
+	return 0;
+bad:
+	fprintf(stderr, "tagifai-fcgi: %s: expected a number from 1 to %zu, "
+		"got '%s'\n", opt, max, s);
+	return -1;
+}
+
+enum opt_id {
+	OPT_MODEL = 256, OPT_LISTEN, OPT_BACKLOG, OPT_WWW, OPT_PREFIX,
+	OPT_MAX_BODY, OPT_MAX_TEXTS, OPT_MAX_TEXT_CHARS, OPT_HELP,
+	OPT_VERSION
+};
+
+static int
+env_size(const char *name, const char *opt, size_t max,
+	 size_t *out)
+{
+	const char *v = getenv(name);
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	return parse_size(opt, v, max, out);
+}
+
+static const char *
+env_str(const char *name, const char *dflt)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0' ? v : dflt;
+}
+
+/* Returns -1 on error (exit 2), 1 for --help/--version (exit 0), 0. */
+static int
+options(int argc, char **argv, struct app_config *c)
+{
+	static const struct option longopts[] = {
+		{ "model", required_argument, NULL, OPT_MODEL },
+		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "backlog", required_argument, NULL, OPT_BACKLOG },
+		{ "www", required_argument, NULL, OPT_WWW },
+		{ "prefix", required_argument, NULL, OPT_PREFIX },
+		{ "max-body", required_argument, NULL, OPT_MAX_BODY },
+		{ "max-texts", required_argument, NULL, OPT_MAX_TEXTS },
+		{ "max-text-chars", required_argument, NULL,
+		  OPT_MAX_TEXT_CHARS },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	size_t backlog = MAIN_DEFAULT_BACKLOG;
+	size_t *lim = c->limits.value;
+	int ch;
+
+	c->model_path = env_str("TAGIFAI_MODEL",
+				TAGIFAI_MODELDIR "/default.tagifai");
+	c->listen = env_str("TAGIFAI_LISTEN", NULL);
+	c->www_dir = env_str("TAGIFAI_WWW", TAGIFAI_WWWDIR);
+	c->prefix = env_str("TAGIFAI_PREFIX", NULL);
+	c->max_body = APP_DEFAULT_MAX_BODY;
+	schema_limits_default(&c->limits);
+	if (env_size("TAGIFAI_MAX_BODY", "TAGIFAI_MAX_BODY",
+		     APP_MAX_MAX_BODY, &c->max_body) != 0 ||
+	    env_size("TAGIFAI_MAX_TEXTS", "TAGIFAI_MAX_TEXTS", 1000000,
+		     &lim[SCHEMA_LIMIT_TEXTS]) != 0 ||
+	    env_size("TAGIFAI_MAX_TEXT_CHARS", "TAGIFAI_MAX_TEXT_CHARS",
+		     10000000, &lim[SCHEMA_LIMIT_TEXT_CHARS]) != 0)
+		return -1;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_MODEL: c->model_path = optarg; break;
+		case OPT_LISTEN: c->listen = optarg; break;
+		case OPT_BACKLOG:
+			if (parse_size("--backlog", optarg, 65535,
+				       &backlog) != 0)
+				return -1;
+			break;
+		case OPT_WWW: c->www_dir = optarg; break;
+		case OPT_PREFIX: c->prefix = optarg; break;
+		case OPT_MAX_BODY:
+			if (parse_size("--max-body", optarg, APP_MAX_MAX_BODY,
+				       &c->max_body) != 0)
+				return -1;
+			break;
+		case OPT_MAX_TEXTS:
+			if (parse_size("--max-texts", optarg, 1000000,
+				       &lim[SCHEMA_LIMIT_TEXTS]) != 0)
+				return -1;
+			break;
+		case OPT_MAX_TEXT_CHARS:
+			if (parse_size("--max-text-chars", optarg, 10000000,
+				       &lim[SCHEMA_LIMIT_TEXT_CHARS]) != 0)
+				return -1;
+			break;
+		case OPT_HELP:
+			usage(stdout);
+			return 1;
+		case OPT_VERSION:
+			printf("tagifai-fcgi %s\n", PACKAGE_VERSION);
+			return 1;
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "tagifai-fcgi: unexpected argument '%s'\n",
+			argv[optind]);
+		return -1;
+	}
+	if (c->prefix != NULL && c->prefix[0] != '\0' && c->prefix[0] != '/') {
+		fprintf(stderr, "tagifai-fcgi: --prefix must start with '/'\n");
+		return -1;
+	}
+	c->backlog = (int)backlog;
+	return 0;
+}
+
+/* ---- serving ------------------------------------------------------- */
+
+static int
+serve_cgi(struct app *app)
+{
+	struct request_io io = { cgi_param, cgi_read, cgi_write, NULL };
+	int rc = server_handle(app, &io);
+
+	if (fflush(stdout) != 0)
+		rc = -1;
+	return rc == 0 ? 0 : 1;
+}
+
+/* libfcgi wants "unix path" or ":port"/"host:port". */
+static int
+open_listen(const char *listen, int backlog)
+{
+	const char *path = listen;
+
+	if (strncmp(listen, "unix:", 5) == 0)
+		path = listen + 5;
+	return FCGX_OpenSocket(path, backlog);
+}
+
+static void
+ready_line(const struct app *app, const char *where)
+{
+	const struct model_identity *id = model_identity(app->model);
+
+	fprintf(stderr, "tagifai-fcgi: ready: model %s version %s checksum %s"
+		" (%s); listening on %s; max body %zu, max texts %zu, max "
+		"text chars %zu; %s\n", id->name, id->version, id->checksum,
+		app->cfg.model_path, where, app->cfg.max_body,
+		app->cfg.limits.value[SCHEMA_LIMIT_TEXTS],
+		app->cfg.limits.value[SCHEMA_LIMIT_TEXT_CHARS],
+		app->www_notes);
+}
+
+/* Waits until fd is readable; false when a stop signal came first. */
+static bool
+wait_readable(int fd, const sigset_t *open_mask)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+
+	while (!stop_requested) {
+		int n = ppoll(&p, 1, NULL, open_mask);
+
+		if (n > 0)
+			return true;
+		if (n < 0 && errno != EINTR)
+			return true; /* let FCGX_Accept_r report it */
+	}
+	return false;
+}
+
+/* Installs the stop handler and blocks SIGTERM/SIGINT; serve_fcgi lets
+ * them through only while it waits.  Called before the ready line, so a
+ * signal sent as soon as the line appears is never lost. */
+static void
+signals_setup(void)
+{
+	struct sigaction sa;
+	sigset_t block;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;  /* no SA_RESTART: a blocked wait must end */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+}
+
+static int
+serve_fcgi(struct app *app, int sock)
+{
+	FCGX_Request req;
+	struct request_io io = { fcgi_param, fcgi_read, fcgi_write, &req };
+	sigset_t open_mask;
+	int rc, flags;
+
+	sigprocmask(SIG_BLOCK, NULL, &open_mask);
+	sigdelset(&open_mask, SIGTERM);
+	sigdelset(&open_mask, SIGINT);
+	/* Several processes may poll one socket (spawn-fcgi -F N, the
+	 * master): the losers of a race must not block in accept() with the
+	 * stop signals blocked, so accept() may only fail with EAGAIN.  The
+	 * accepted connections stay blocking (Linux accept(2) does not
+	 * inherit O_NONBLOCK). */
+	flags = fcntl(sock, F_GETFL);
+	if (flags < 0 || fcntl(sock, F_SETFL, flags | O_NONBLOCK) < 0)
+		fprintf(stderr, "tagifai-fcgi: cannot make the socket "
+			"non-blocking: %s\n", strerror(errno));
+	if (FCGX_InitRequest(&req, sock, 0) != 0) {
+		fprintf(stderr, "tagifai-fcgi: FCGX_InitRequest failed\n");
+		return 1;
+	}
+	for (;;) {
+		int fd = req.ipcFd >= 0 ? req.ipcFd : sock;
+
+		if (!wait_readable(fd, &open_mask))
+			break;
+		rc = FCGX_Accept_r(&req);
+		if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR) {
+			/* Another process took the connection from a shared
+			 * non-blocking socket, or a signal came: wait again. */
+			continue;
+		}
+		if (rc < 0) {
+			if (!stop_requested)
+				fprintf(stderr, "tagifai-fcgi: accept failed; "
+					"exiting\n");
+			break;
+		}
+		if (server_handle(app, &io) != 0)
+			fprintf(stderr, "tagifai-fcgi: client went away\n");
+		FCGX_Finish_r(&req);
+	}
+	FCGX_Free(&req, 1);
+	fprintf(stderr, "tagifai-fcgi: %s\n",
+		stop_requested ? "stopped by signal" : "stopped");
+	return stop_requested ? 0 : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct app_config cfg = { 0 };
+	struct app app;
+	char err[1024];
+	int sock = 0, rc;
+	bool cgi;
+
+	rc = options(argc, argv, &cfg);
+	if (rc != 0)
+		return rc < 0 ? 2 : 0;
+	if (FCGX_Init() != 0) {
+		fprintf(stderr, "tagifai-fcgi: FCGX_Init failed\n");
+		return 1;
+	}
+	/* Checked once: with --listen we never are CGI. */
+	cgi = cfg.listen == NULL && FCGX_IsCGI();
+	if (app_init(&app, &cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "tagifai-fcgi: %s\n", err);
+		return 1;
+	}
+	if (cgi) {
+		rc = serve_cgi(&app);
+		app_free(&app);
+		return rc;
+	}
+	if (cfg.listen != NULL) {
+		sock = open_listen(cfg.listen, cfg.backlog);
+		if (sock < 0) {
+			fprintf(stderr, "tagifai-fcgi: cannot listen on %s\n",
+				cfg.listen);
+			app_free(&app);
+			return 1;
+		}
+	}
+	signals_setup();
+	ready_line(&app, cfg.listen ? cfg.listen : "fd 0");
+	rc = serve_fcgi(&app, sock);
+	app_free(&app);
+	return rc;
+}

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT
+ * fcgi/predict.c - the prediction endpoint.  The body is read by
+ * schemas/pyjson.c (Python's JSON rules), checked against
+ * schema_predict_payload (pydantic's rules) and only then handed to the
+ * model, one text at a time with the process's scratch.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "fcgi/predict.h"
+#include "schemas/buf.h"
+#include "schemas/pyjson.h"
+#include "schemas/validate.h"
+
+struct texts {
+	char **s;
+	size_t *len;
+	size_t n, cap;
+};
+
+static bool
+collect(void *ctx, const char *s, size_t len)
+{
+	struct texts *t = ctx;
+	char *copy;
+
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		char **ns = realloc(t->s, cap * sizeof(*ns));
+		size_t *nl;
+
+		if (ns == NULL)
+			return false;
+		t->s = ns;
+		nl = realloc(t->len, cap * sizeof(*nl));
+		if (nl == NULL)
+			return false;
+		t->len = nl;
+		t->cap = cap;
+	}
+	copy = malloc(len + 1);
+	if (copy == NULL)
+		return false;
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	t->s[t->n] = copy;
+	t->len[t->n] = len;
+	t->n++;
+	return true;
+}
+
+static void
+texts_free(struct texts *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->s[i]);
+	free(t->s);
+	free(t->len);
+}
+
+/* 422 {"detail": [...]} */
+static void
+unprocessable(struct response *res, cJSON *detail)
+{
+	cJSON *root = cJSON_CreateObject();
+	char *body = NULL;
+
+	if (root != NULL && cJSON_AddItemReferenceToObject(root, "detail",
+							   detail))
+		body = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	respond_json(res, 422, body, body ? strlen(body) : 0);
+}
+
+static void
+add_prediction(struct buf *b, const struct app *app,
+	       const char *text, size_t len,
+	       const struct prediction *p)
+{
+	char num[PYJSON_REPR_MAX];
+
+	buf_adds(b, "{\"input_text\":");
+	buf_add_json_str(b, text, len);
+	buf_adds(b, ",\"predicted_tag\":");
+	buf_adds(b, app->class_json[p->tag]);
+	buf_adds(b, ",\"probabilities\":{");
+	for (size_t k = 0; k < app->n_classes; k++) {
+		if (k > 0)
+			buf_adds(b, ",");
+		buf_adds(b, app->class_json[k]);
+		buf_adds(b, ":");
+		buf_adds(b, pyjson_float_repr(p->prob[k], num));
+	}
+	buf_adds(b, "}}");
+}
+
+/* Runs the model on every text and answers 200. */
+static void
+run(struct app *app, struct request *req,
+    const struct texts *t, struct response *res)
+{
+	struct buf b = BUF_INIT;
+
+	buf_adds(&b, "{\"predictions\":[");
+	for (size_t i = 0; i < t->n; i++) {
+		struct prediction p;
+		enum core_status st = model_predict(app->model, app->scratch,
+						    t->s[i], t->len[i], &p);
+
+		if (st != CORE_OK || p.tag >= app->n_classes) {
+			fprintf(stderr, "tagifai-fcgi: predict: %s\n",
+				core_strerror(st));
+			buf_free(&b);
+			respond_detail(res, 500, "Internal Server Error");
+			return;
+		}
+		if (i > 0)
+			buf_adds(&b, ",");
+		add_prediction(&b, app, t->s[i], t->len[i], &p);
+	}
+	buf_adds(&b, "],\"model\":");
+	buf_adds(&b, app->model_json);
+	buf_adds(&b, "}");
+	if (b.failed) {
+		buf_free(&b);
+		respond_json(res, 500, NULL, 0);
+		return;
+	}
+	handlers_envelope(res, req, b.data);
+	buf_free(&b);
+}
+
+void
+predict_handle(struct app *app, struct request *req, const char *param,
+	       size_t param_len, struct response *res)
+{
+	struct texts t = { 0 };
+	struct validate_sink sink = { collect, &t };
+	struct pyjson_doc *doc = NULL;
+	struct pyjson_error pe = { 0 };
+	cJSON *detail = cJSON_CreateArray();
+	enum validate_status vs;
+
+	(void)param, (void)param_len;
+	if (detail == NULL)
+		goto nomem;
+	if (req->body_len > 0) {
+		switch (pyjson_parse(req->body, req->body_len, &doc, &pe)) {
+		case PYJSON_OK:
+			break;
+		case PYJSON_ERR_SYNTAX:
+			if (validate_jsondecode(&pe, req->body, req->body_len,
+						detail) != VALIDATE_INVALID)
+				goto nomem;
+			unprocessable(res, detail);
+			goto out;
+		case PYJSON_ERR_DEPTH:
+		case PYJSON_ERR_INT:
+			/* FastAPI's answer to any other decoding error. */
+			respond_detail(res, 400,
+				       "There was an error parsing the body");
+			goto out;
+		default:
+			goto nomem;
+		}
+	}
+	vs = validate_body(&schema_predict_payload, pyjson_root(doc),
+			   &app->cfg.limits, &sink, detail);
+	if (vs == VALIDATE_ERR_NOMEM)
+		goto nomem;
+	if (vs == VALIDATE_INVALID) {
+		unprocessable(res, detail);
+		goto out;
+	}
+	req->n_texts = t.n;
+	run(app, req, &t, res);
+	goto out;
+nomem:
+	fprintf(stderr, "tagifai-fcgi: predict: out of memory\n");
+	respond_json(res, 500, NULL, 0);
+out:
+	texts_free(&t);
+	pyjson_free(doc);
+	cJSON_Delete(detail);
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT
+ * fcgi/predict.h - POST /predict: parse, validate, run the model, answer.
+ */
+#ifndef FCGI_PREDICT_H
+#define FCGI_PREDICT_H
+
+#include "fcgi/handlers.h"
+
+/* The ROUTE_PREDICT handler.  The body was read and its size and media
+ * type checked; this answers 200, 400 (JSON nested too deep or an integer
+ * too long, like the reference), 422 (jsondecode or validation) or 500
+ * (out of memory). */
+handler_fn predict_handle;
+
+#endif

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT
+ * fcgi/request.h - one HTTP request as CGI variables describe it, built
+ * from an abstract parameter lookup and body reader so FastCGI and plain
+ * CGI share every line after the transport.
+ */
+#ifndef FCGI_REQUEST_H
+#define FCGI_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "fcgi/route.h"
+#include "fcgi/url.h"
+
+#define REQUEST_ID_MAX 64     /* bytes of an accepted X-Request-Id */
+#define REQUEST_METHOD_MAX 16
+
+/* The transport: FastCGI (fcgiapp) or plain CGI (environ/stdin/stdout). */
+struct request_io {
+	/* The CGI variable called name, or NULL; borrowed. */
+	const char *(*param)(void *ctx, const char *name);
+	/* Reads up to n body bytes: count, 0 at end, -1 on error. */
+	long (*read)(void *ctx, char *buf, size_t n);
+	/* Writes n bytes: 0, or -1 on error. */
+	int (*write)(void *ctx, const char *buf, size_t n);
+	void *ctx;
+};
+
+enum request_status {
+	REQUEST_OK = 0,
+	REQUEST_ERR_NOMEM,
+	REQUEST_ERR_ESCAPE,     /* bad percent-encoding in the path */
+	REQUEST_ERR_LENGTH,     /* CONTENT_LENGTH not a number */
+	REQUEST_ERR_TOO_LARGE,  /* CONTENT_LENGTH over the limit */
+	REQUEST_ERR_SHORT,      /* body ended before CONTENT_LENGTH */
+	REQUEST__MAX
+};
+
+struct request {
+	char method_name[REQUEST_METHOD_MAX];
+	enum route_method method;
+	struct url_target target;
+	char *url;                 /* for the envelope */
+	char *content_type;        /* NULL when absent */
+	bool has_length;
+	unsigned long long content_length;
+	bool bad_length;
+	char id[REQUEST_ID_MAX + 1];
+	char *body;
+	size_t body_len;
+	struct timespec start;
+	size_t n_texts;            /* for the log line */
+};
+
+/* Copies what the request needs from io's parameters.  prefix is
+ * --prefix or NULL.  REQUEST_ERR_ESCAPE still fills everything but the
+ * target (its route is "/").  Free with request_free in every case. */
+enum request_status request_init(struct request *r,
+				 const struct request_io *io,
+				 const char *prefix)
+	__attribute__((warn_unused_result));
+
+/* Reads the body: CONTENT_LENGTH bytes, refusing more than max before
+ * reading anything. */
+enum request_status request_read_body(struct request *r,
+				      const struct request_io *io,
+				      size_t max)
+	__attribute__((warn_unused_result));
+
+/* True when Content-Type is absent or JSON (application/json or
+ * application/<x>+json, parameters ignored), as FastAPI decides. */
+bool request_is_json(const struct request *r);
+
+/* True when s is a sane X-Request-Id to echo: 1..REQUEST_ID_MAX of
+ * [A-Za-z0-9._:-]. */
+bool request_id_ok(const char *s);
+
+void request_free(struct request *r);
+
+#endif

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: MIT
+ * fcgi/url.c - percent-decoding (RFC 3986 section 2.1), the mount prefix
+ * and route path, query lookup (Python's urllib.parse.parse_qsl) and the
+ * request URL.  Everything here reads client bytes; it only copies.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fcgi/url.h"
+#include "schemas/buf.h"
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+enum url_status
+url_decode(const char *s, size_t n, bool plus, char **out,
+	   size_t *out_len)
+{
+	char *o = malloc(n + 1);
+	size_t k = 0;
+
+	if (o == NULL)
+		return URL_ERR_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%') {
+			int h, l;
+
+			/* Two hex digits must follow; %00 would cut our
+			 * C strings short, so it is refused too. */
+			if (i + 2 >= n)
+				goto bad;
+			h = hexval(s[i + 1]);
+			l = hexval(s[i + 2]);
+			if (h < 0 || l < 0 || (h == 0 && l == 0))
+				goto bad;
+			o[k++] = (char)(h * 16 + l);
+			i += 2;
+		} else if (plus && s[i] == '+') {
+			o[k++] = ' ';
+		} else {
+			o[k++] = s[i];
+		}
+	}
+	o[k] = '\0';
+	*out = o;
+	if (out_len != NULL)
+		*out_len = k;
+	return URL_OK;
+bad:
+	free(o);
+	return URL_ERR_ESCAPE;
+}
+
+static char *
+dup_n(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (p != NULL) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+static bool
+set(const char *s)
+{
+	return s != NULL && s[0] != '\0';
+}
+
+/* Length of prefix without trailing slashes ("/api/" -> "/api"). */
+static size_t
+trim_slash(const char *p)
+{
+	size_t n = strlen(p);
+
+	while (n > 0 && p[n - 1] == '/')
+		n--;
+	return n;
+}
+
+enum url_status
+url_target(const struct url_params *p, struct url_target *t)
+{
+	struct url_target r = { 0 };
+	enum url_status st = URL_ERR_NOMEM;
+	const char *pre;
+	size_t plen, flen;
+
+	if (set(p->request_uri)) {
+		const char *q = strchr(p->request_uri, '?');
+		size_t n = q ? (size_t)(q - p->request_uri)
+			     : strlen(p->request_uri);
+
+		st = url_decode(p->request_uri, n, false, &r.full_path, NULL);
+		if (st != URL_OK)
+			goto fail;
+	} else {
+		struct buf b = BUF_INIT;
+
+		buf_adds(&b, p->script_name ? p->script_name : "");
+		buf_adds(&b, p->path_info ? p->path_info : "");
+		r.full_path = buf_take(&b, NULL);
+		st = URL_ERR_NOMEM;
+		if (r.full_path == NULL)
+			goto fail;
+	}
+	if (p->prefix != NULL)
+		pre = p->prefix;
+	else if (set(p->path_info) && set(p->script_name)) {
+		pre = p->script_name;
+		r.inferred = trim_slash(pre) > 0;
+	} else
+		pre = "";
+	plen = trim_slash(pre);
+	r.prefix = dup_n(pre, plen);
+	r.query = dup_n(p->query_string ? p->query_string : "",
+			p->query_string ? strlen(p->query_string) : 0);
+	if (r.prefix == NULL || r.query == NULL)
+		goto fail;
+	flen = strlen(r.full_path);
+	/* Strip the prefix only at a segment boundary: "/api" mounts
+	 * "/api" and "/api/...", not "/apiary". */
+	if (plen > 0 && flen >= plen &&
+	    memcmp(r.full_path, r.prefix, plen) == 0 &&
+	    (r.full_path[plen] == '\0' || r.full_path[plen] == '/')) {
+		const char *rest = r.full_path + plen;
+
+		r.route = *rest ? dup_n(rest, strlen(rest)) : dup_n("/", 1);
+	} else if (flen == 0) {
+		r.route = dup_n("/", 1);
+	} else {
+		r.route = dup_n(r.full_path, flen);
+	}
+	if (r.route == NULL)
+		goto fail;
+	*t = r;
+	return URL_OK;
+fail:
+	url_target_free(&r);
+	return st;
+}
+
+void
+url_target_free(struct url_target *t)
+{
+	free(t->full_path);
+	free(t->prefix);
+	free(t->route);
+	free(t->query);
+	memset(t, 0, sizeof(*t));
+}
+
+enum url_status
+url_target_unprefix(struct url_target *t)
+{
+	char *prefix = dup_n("", 0);
+	char *route = t->full_path[0] ? dup_n(t->full_path,
+					      strlen(t->full_path))
+				      : dup_n("/", 1);
+
+	if (prefix == NULL || route == NULL) {
+		free(prefix);
+		free(route);
+		return URL_ERR_NOMEM;
+	}
+	free(t->prefix);
+	free(t->route);
+	t->prefix = prefix;
+	t->route = route;
+	t->inferred = false;
+	return URL_OK;
+}
+
+enum url_status
+url_query_get(const char *query, const char *name,
+	      char **value)
+{
+	const char *p = query ? query : "";
+	char *found = NULL;
+
+	while (*p) {
+		const char *amp = strchr(p, '&');
+		size_t n = amp ? (size_t)(amp - p) : strlen(p);
+		const char *eq = memchr(p, '=', n);
+		size_t kn = eq ? (size_t)(eq - p) : n;
+		char *key = NULL, *val = NULL;
+		enum url_status st;
+
+		if (n > 0) {
+			st = url_decode(p, kn, true, &key, NULL);
+			if (st != URL_OK)
+				goto fail_st;
+			if (strcmp(key, name) == 0) {
+				st = eq ? url_decode(eq + 1, n - kn - 1, true,
+						     &val, NULL)
+					: url_decode("", 0, true, &val, NULL);
+				if (st != URL_OK) {
+					free(key);
+					goto fail_st;
+				}
+				free(found);
+				found = val;
+			} else if (eq) {
+				/* Check the value's escapes all the same. */
+				st = url_decode(eq + 1, n - kn - 1, true,
+						&val, NULL);
+				free(val);
+				if (st != URL_OK) {
+					free(key);
+					goto fail_st;
+				}
+			}
+			free(key);
+		}
+		p += n;
+		if (*p == '&')
+			p++;
+		continue;
+fail_st:
+		free(found);
+		return st;
+	}
+	*value = found;
+	return URL_OK;
+}
+
+const char *
+url_scheme(const struct url_origin *o)
+{
+	const char *fp = o->forwarded_proto, *rs = o->request_scheme;
+
+	if (fp != NULL && (strcmp(fp, "https") == 0 || strcmp(fp, "http") == 0))
+		return fp;
+	if (rs != NULL && (strcmp(rs, "https") == 0 || strcmp(rs, "http") == 0))
+		return rs;
+	if (o->https != NULL && (strcmp(o->https, "on") == 0 ||
+				 strcmp(o->https, "ON") == 0 ||
+				 strcmp(o->https, "1") == 0))
+		return "https";
+	return "http";
+}
+
+char *
+url_build(const struct url_origin *o, const char *full_path,
+	  const char *query)
+{
+	struct buf b = BUF_INIT;
+	const char *scheme = url_scheme(o);
+
+	buf_adds(&b, scheme);
+	buf_adds(&b, "://");
+	if (set(o->host)) {
+		buf_adds(&b, o->host);
+	} else {
+		buf_adds(&b, set(o->server_name) ? o->server_name
+						  : "localhost");
+		if (set(o->server_port) &&
+		    !(strcmp(scheme, "http") == 0 &&
+		      strcmp(o->server_port, "80") == 0) &&
+		    !(strcmp(scheme, "https") == 0 &&
+		      strcmp(o->server_port, "443") == 0)) {
+			buf_adds(&b, ":");
+			buf_adds(&b, o->server_port);
+		}
+	}
+	buf_adds(&b, full_path[0] ? full_path : "/");
+	if (set(query)) {
+		buf_adds(&b, "?");
+		buf_adds(&b, query);
+	}
+	return buf_take(&b, NULL);
+}

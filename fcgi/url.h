@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT
+ * fcgi/url.h - the request target: percent-decoding, the mount prefix, the
+ * route path, query parameters and the URL echoed in the envelope.
+ *
+ * Web servers describe the same request differently (RFC 3875 names the
+ * variables but not how a mount point is split):
+ *   lighttpd, Apache mod_fcgid:  SCRIPT_NAME = mount, PATH_INFO = the rest;
+ *   nginx fastcgi_params:        SCRIPT_NAME = whole path, PATH_INFO = "";
+ *   Apache mod_proxy_fcgi:       SCRIPT_NAME = whole path, PATH_INFO unset.
+ *   lighttpd mounted at "/":     SCRIPT_NAME = first segment ("/args"),
+ *                                PATH_INFO = the rest ("/threshold").
+ * We route on the percent-decoded path of REQUEST_URI minus the prefix:
+ * --prefix when given, else SCRIPT_NAME when PATH_INFO is non-empty (then
+ * "inferred": route_resolve() drops it when the whole path is a route,
+ * which is the lighttpd-at-root case), else none.  Without REQUEST_URI,
+ * SCRIPT_NAME + PATH_INFO (already decoded).
+ */
+#ifndef FCGI_URL_H
+#define FCGI_URL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum url_status {
+	URL_OK = 0,
+	URL_ERR_ESCAPE,   /* bad %XX, or %00 */
+	URL_ERR_NOMEM,
+	URL__MAX
+};
+
+/* The CGI variables url_target reads (NULL when unset). */
+struct url_params {
+	const char *request_uri;
+	const char *script_name;
+	const char *path_info;
+	const char *query_string;
+	const char *prefix;       /* --prefix, or NULL */
+};
+
+struct url_target {
+	char *full_path;   /* decoded path as requested (prefix included) */
+	char *prefix;      /* mount prefix, no trailing '/', maybe "" */
+	char *route;       /* full_path minus prefix, starts with '/' */
+	char *query;       /* raw query string, maybe "" */
+	bool inferred;     /* prefix taken from SCRIPT_NAME, not --prefix */
+};
+
+/* Decodes %XX in s[0..n); with plus, '+' becomes ' ' (query strings).
+ * On URL_OK *out is malloc'd and NUL-terminated (caller frees). */
+enum url_status url_decode(const char *s, size_t n, bool plus, char **out,
+			   size_t *out_len) __attribute__((warn_unused_result));
+
+/* Fills t from p.  On failure t is left zeroed.  Free with
+ * url_target_free. */
+enum url_status url_target(const struct url_params *p, struct url_target *t)
+	__attribute__((warn_unused_result));
+void url_target_free(struct url_target *t);
+
+/* Routes on the whole path instead: prefix "" and route = full_path.
+ * Returns URL_OK or URL_ERR_NOMEM (t unchanged then). */
+enum url_status url_target_unprefix(struct url_target *t)
+	__attribute__((warn_unused_result));
+
+/* The last value of name in query (parse_qsl with keep_blank_values, like
+ * Starlette).  URL_OK with *value NULL when absent; *value malloc'd. */
+enum url_status url_query_get(const char *query, const char *name,
+			      char **value) __attribute__((warn_unused_result));
+
+/* What the envelope's url needs to know about the request. */
+struct url_origin {
+	const char *https;            /* HTTPS */
+	const char *request_scheme;   /* REQUEST_SCHEME */
+	const char *forwarded_proto;  /* HTTP_X_FORWARDED_PROTO */
+	const char *host;             /* HTTP_HOST */
+	const char *server_name;
+	const char *server_port;
+};
+
+/* scheme://host + full_path + ("?" query when non-empty), as Starlette's
+ * str(request.url) prints it (decoded path, raw query).  Returns a
+ * malloc'd string or NULL on allocation failure. */
+char *url_build(const struct url_origin *o, const char *full_path,
+		const char *query);
+const char *url_scheme(const struct url_origin *o);
+
+#endif

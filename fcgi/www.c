@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT
+ * fcgi/www.c - loads the pages and static files at start-up.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fcgi/www.h"
+#include "schemas/buf.h"
+
+static const char *const page_file[WWW__MAX] = {
+	"docs.html",    /* WWW_DOCS */
+	"redoc.html",   /* WWW_REDOC */
+	"demo.html",    /* WWW_DEMO */
+};
+
+static const struct {
+	const char *ext;
+	const char *type;
+} types[] = {
+	{ ".html", "text/html; charset=utf-8" },
+	{ ".css", "text/css; charset=utf-8" },
+	{ ".js", "text/javascript; charset=utf-8" },
+	{ ".json", "application/json" },
+	{ ".map", "application/json" },
+	{ ".png", "image/png" },
+	{ ".svg", "image/svg+xml" },
+	{ ".ico", "image/x-icon" },
+	{ ".txt", "text/plain; charset=utf-8" },
+	{ ".woff2", "font/woff2" },
+};
+
+const char *
+www_content_type(const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		size_t e = strlen(types[i].ext);
+
+		if (n >= e && strcmp(name + n - e, types[i].ext) == 0)
+			return types[i].type;
+	}
+	if (n >= 8 && strcmp(name + n - 8, ".LICENSE") == 0)
+		return "text/plain; charset=utf-8";
+	return "application/octet-stream";
+}
+
+/* Reads a regular file of at most WWW_MAX_FILE bytes; NULL otherwise. */
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct stat sb;
+	char *data = NULL;
+
+	if (f == NULL)
+		return NULL;
+	if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    sb.st_size < 0 || (unsigned long long)sb.st_size > WWW_MAX_FILE)
+		goto out;
+	data = malloc((size_t)sb.st_size + 1);
+	if (data == NULL)
+		goto out;
+	if (fread(data, 1, (size_t)sb.st_size, f) != (size_t)sb.st_size) {
+		free(data);
+		data = NULL;
+		goto out;
+	}
+	data[sb.st_size] = '\0';
+	*len = (size_t)sb.st_size;
+out:
+	fclose(f);
+	return data;
+}
+
+static int
+walk(struct www *w, const char *dir, const char *rel, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int rc = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL && w->n_files < WWW_MAX_FILES) {
+		char path[4096], name[1024];
+		struct stat sb;
+
+		if (e->d_name[0] == '.')
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >=
+			    (int)sizeof(path) ||
+		    snprintf(name, sizeof(name), "%s%s%s", rel,
+			     *rel ? "/" : "", e->d_name) >= (int)sizeof(name))
+			continue;
+		if (stat(path, &sb) != 0)
+			continue;
+		if (S_ISDIR(sb.st_mode)) {
+			if (depth < WWW_MAX_DEPTH &&
+			    walk(w, path, name, depth + 1) != 0) {
+				rc = -1;
+				break;
+			}
+		} else if (S_ISREG(sb.st_mode)) {
+			struct www_file *f = &w->files[w->n_files];
+
+			f->data = slurp(path, &f->len);
+			if (f->data == NULL)
+				continue;
+			f->name = strdup(name);
+			if (f->name == NULL) {
+				free(f->data);
+				rc = -1;
+				break;
+			}
+			f->type = www_content_type(name);
+			w->n_files++;
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+int
+www_load(struct www *w, const char *dir, char *notes, size_t notes_len)
+{
+	char path[4096];
+	size_t missing = 0;
+
+	memset(w, 0, sizeof(*w));
+	w->files = calloc(WWW_MAX_FILES, sizeof(*w->files));
+	if (w->files == NULL)
+		return -1;
+	for (int i = 0; i < WWW__MAX; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, page_file[i]);
+		w->page[i] = slurp(path, &w->page_len[i]);
+		missing += w->page[i] == NULL;
+	}
+	snprintf(path, sizeof(path), "%s/static", dir);
+	if (walk(w, path, "", 0) != 0) {
+		www_free(w);
+		return -1;
+	}
+	if (missing == WWW__MAX && w->n_files == 0)
+		snprintf(notes, notes_len, "www %s missing: /docs /redoc "
+			 "/demo /static answer 404", dir);
+	else
+		snprintf(notes, notes_len, "www %s: %zu of %d pages, %zu "
+			 "static files", dir, (size_t)WWW__MAX - missing,
+			 WWW__MAX, w->n_files);
+	return 0;
+}
+
+void
+www_free(struct www *w)
+{
+	for (int i = 0; i < WWW__MAX; i++)
+		free(w->page[i]);
+	for (size_t i = 0; w->files != NULL && i < w->n_files; i++) {
+		free(w->files[i].name);
+		free(w->files[i].data);
+	}
+	free(w->files);
+	memset(w, 0, sizeof(*w));
+}
+
+const struct www_file *
+www_find(const struct www *w, const char *name)
+{
+	/* The table only holds names found at start-up; ".." can never
+	 * match one, but refuse it explicitly all the same. */
+	if (strstr(name, "..") != NULL)
+		return NULL;
+	for (size_t i = 0; i < w->n_files; i++)
+		if (strcmp(w->files[i].name, name) == 0)
+			return &w->files[i];
+	return NULL;
+}
+
+static const char *
+find(const char *p, const char *end, const char *m,
+     size_t mlen)
+{
+	for (; (size_t)(end - p) >= mlen; p++)
+		if (*p == *m && memcmp(p, m, mlen) == 0)
+			return p;
+	return NULL;
+}
+
+char *
+www_render(const char *page, size_t len, const char *base,
+	   size_t *out_len)
+{
+	static const char mark[] = "@BASE@";
+	struct buf b = BUF_INIT;
+	const char *p = page, *end = page + len, *hit;
+
+	while ((hit = find(p, end, mark, sizeof(mark) - 1))) {
+		buf_add(&b, p, (size_t)(hit - p));
+		buf_adds(&b, base);
+		p = hit + sizeof(mark) - 1;
+	}
+	buf_add(&b, p, (size_t)(end - p));
+	return buf_take(&b, out_len);
+}

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: MIT
+ * schemas/openapi.c - generates the OpenAPI 3.0 document.
+ *
+ * The layout copies what FastAPI 0.92 generates for the reference app
+ * (key order, titles, operation ids, the HTTPValidationError and
+ * ValidationError components) and adds what this service does on top:
+ * 413/415 answers for /predict, the configured upper limits (maxItems,
+ * maxLength) and a servers entry for the mount prefix so Swagger UI sends
+ * requests to the right place.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "schemas/openapi.h"
+
+static const struct openapi_param performance_params[] = {
+	{ "filter", "query", false, "Filter" },
+};
+
+static const struct openapi_param arg_params[] = {
+	{ "arg", "path", true, "Arg" },
+};
+
+const struct openapi_op openapi_ops[] = {
+	{ "/", "get", "General", " Index", "Health check.", "_index__get",
+	  "Response  Index  Get", NULL, 0, NULL, false },
+	{ "/performance", "get", "Performance", " Performance",
+	  "Get the performance metrics (filter: a top-level key, e.g. "
+	  "overall or class).", "_performance_performance_get",
+	  "Response  Performance Performance Get", performance_params, 1,
+	  NULL, true },
+	{ "/args", "get", "Arguments", " Args",
+	  "Get all arguments used for the run.", "_args_args_get",
+	  "Response  Args Args Get", NULL, 0, NULL, false },
+	{ "/args/{arg}", "get", "Arguments", " Arg",
+	  "Get a specific parameter's value used for the run (404 if "
+	  "unknown).", "_arg_args__arg__get",
+	  "Response  Arg Args  Arg  Get", arg_params, 1, NULL, true },
+	{ "/predict", "post", "Prediction", " Predict",
+	  "Predict tags for a list of texts.", "_predict_predict_post",
+	  "Response  Predict Predict Post", NULL, 0,
+	  &schema_predict_payload, true },
+};
+
+const size_t openapi_n_ops = sizeof(openapi_ops) / sizeof(openapi_ops[0]);
+
+/* Every cJSON_Add* below frees on failure and returns NULL; the document
+ * is checked once at the end by printing it (a NULL anywhere makes the
+ * later Add calls fail on NULL parents, which cJSON tolerates). */
+static cJSON *
+json_response(cJSON *responses, const char *code,
+	      const char *description)
+{
+	cJSON *r = cJSON_AddObjectToObject(responses, code);
+	cJSON *c, *m;
+
+	cJSON_AddStringToObject(r, "description", description);
+	c = cJSON_AddObjectToObject(r, "content");
+	m = cJSON_AddObjectToObject(c, "application/json");
+	return cJSON_AddObjectToObject(m, "schema");
+}
+
+static void
+ref(cJSON *obj, const char *name)
+{
+	char buf[96];
+
+	strcpy(buf, "#/components/schemas/");
+	strncat(buf, name, sizeof(buf) - strlen(buf) - 1);
+	cJSON_AddStringToObject(obj, "$ref", buf);
+}
+
+static void
+add_detail_error(cJSON *responses, const char *code,
+		 const char *description)
+{
+	cJSON *s = json_response(responses, code, description);
+	cJSON *p;
+
+	cJSON_AddStringToObject(s, "type", "object");
+	p = cJSON_AddObjectToObject(s, "properties");
+	p = cJSON_AddObjectToObject(p, "detail");
+	cJSON_AddStringToObject(p, "title", "Detail");
+	cJSON_AddStringToObject(p, "type", "string");
+}
+
+static void
+add_operation(cJSON *paths, const struct openapi_op *op)
+{
+	cJSON *item = cJSON_GetObjectItemCaseSensitive(paths, op->path);
+	cJSON *o, *a, *responses, *s;
+
+	if (item == NULL)
+		item = cJSON_AddObjectToObject(paths, op->path);
+	o = cJSON_AddObjectToObject(item, op->method);
+	a = cJSON_AddArrayToObject(o, "tags");
+	cJSON_AddItemToArray(a, cJSON_CreateString(op->tag));
+	cJSON_AddStringToObject(o, "summary", op->summary);
+	cJSON_AddStringToObject(o, "description", op->description);
+	cJSON_AddStringToObject(o, "operationId", op->operation_id);
+	if (op->n_params > 0) {
+		a = cJSON_AddArrayToObject(o, "parameters");
+		for (size_t i = 0; i < op->n_params; i++) {
+			const struct openapi_param *p = &op->params[i];
+			cJSON *po = cJSON_CreateObject(), *ps;
+
+			if (!cJSON_AddItemToArray(a, po)) {
+				cJSON_Delete(po);
+				continue;
+			}
+			cJSON_AddBoolToObject(po, "required", p->required);
+			ps = cJSON_AddObjectToObject(po, "schema");
+			cJSON_AddStringToObject(ps, "title", p->title);
+			cJSON_AddStringToObject(ps, "type", "string");
+			cJSON_AddStringToObject(po, "name", p->name);
+			cJSON_AddStringToObject(po, "in", p->in);
+		}
+	}
+	if (op->body != NULL) {
+		cJSON *rb = cJSON_AddObjectToObject(o, "requestBody");
+		cJSON *c = cJSON_AddObjectToObject(rb, "content");
+
+		c = cJSON_AddObjectToObject(c, "application/json");
+		ref(cJSON_AddObjectToObject(c, "schema"), op->body->name);
+		cJSON_AddBoolToObject(rb, "required", true);
+	}
+	responses = cJSON_AddObjectToObject(o, "responses");
+	s = json_response(responses, "200", "Successful Response");
+	cJSON_AddStringToObject(s, "title", op->response_title);
+	cJSON_AddStringToObject(s, "type", "object");
+	if (strcmp(op->path, "/args/{arg}") == 0)
+		add_detail_error(responses, "404", "Unknown argument");
+	if (op->body != NULL) {
+		add_detail_error(responses, "413", "Request body too large");
+		add_detail_error(responses, "415", "Unsupported media type");
+	}
+	if (op->validates)
+		ref(json_response(responses, "422", "Validation Error"),
+		    "HTTPValidationError");
+}
+
+static void add_schema(cJSON *schemas, const struct schema *s,
+		       const struct schema_limits *lim);
+
+static void
+describe(cJSON *o, const struct schema *s,
+	 const struct schema_limits *lim, cJSON *schemas)
+{
+	cJSON *props, *req;
+
+	switch (s->kind) {
+	case SCHEMA_STRING:
+		cJSON_AddStringToObject(o, "title", s->title);
+		if (s->min_length > 0)
+			cJSON_AddNumberToObject(o, "minLength",
+						(double)s->min_length);
+		if (s->max_length != SCHEMA_LIMIT_NONE)
+			cJSON_AddNumberToObject(o, "maxLength",
+				(double)lim->value[s->max_length]);
+		cJSON_AddStringToObject(o, "type", "string");
+		break;
+	case SCHEMA_ARRAY:
+		cJSON_AddStringToObject(o, "title", s->title);
+		if (s->min_items > 0)
+			cJSON_AddNumberToObject(o, "minItems",
+						(double)s->min_items);
+		if (s->max_items != SCHEMA_LIMIT_NONE)
+			cJSON_AddNumberToObject(o, "maxItems",
+				(double)lim->value[s->max_items]);
+		cJSON_AddStringToObject(o, "type", "array");
+		if (s->items->name != NULL) {
+			ref(cJSON_AddObjectToObject(o, "items"),
+			    s->items->name);
+			add_schema(schemas, s->items, lim);
+		} else {
+			describe(cJSON_AddObjectToObject(o, "items"),
+				 s->items, lim, schemas);
+		}
+		break;
+	case SCHEMA_OBJECT:
+		cJSON_AddStringToObject(o, "title", s->title);
+		req = cJSON_AddArrayToObject(o, "required");
+		for (size_t i = 0; i < s->n_fields; i++)
+			if (s->fields[i].required)
+				cJSON_AddItemToArray(req, cJSON_CreateString(
+					s->fields[i].name));
+		cJSON_AddStringToObject(o, "type", "object");
+		props = cJSON_AddObjectToObject(o, "properties");
+		for (size_t i = 0; i < s->n_fields; i++) {
+			const struct schema *t = s->fields[i].type;
+			cJSON *p = cJSON_AddObjectToObject(props,
+							   s->fields[i].name);
+
+			if (t->name != NULL) {
+				ref(p, t->name);
+				add_schema(schemas, t, lim);
+			} else {
+				describe(p, t, lim, schemas);
+			}
+		}
+		if (s->example != NULL) {
+			cJSON *ex = cJSON_Parse(s->example);
+
+			if (ex != NULL && !cJSON_AddItemToObject(o, "example",
+								 ex))
+				cJSON_Delete(ex);
+		}
+		break;
+	default:
+		break;
+	}
+	if (s->description != NULL)
+		cJSON_AddStringToObject(o, "description", s->description);
+}
+
+static void
+add_schema(cJSON *schemas, const struct schema *s,
+	   const struct schema_limits *lim)
+{
+	if (cJSON_GetObjectItemCaseSensitive(schemas, s->name) != NULL)
+		return;
+	describe(cJSON_AddObjectToObject(schemas, s->name), s, lim, schemas);
+}
+
+/* The FastAPI components for 422 answers, in FastAPI's words. */
+static const char validation_components[] =
+	"{\"HTTPValidationError\":{\"title\":\"HTTPValidationError\","
+	"\"type\":\"object\",\"properties\":{\"detail\":{\"title\":"
+	"\"Detail\",\"type\":\"array\",\"items\":{\"$ref\":"
+	"\"#/components/schemas/ValidationError\"}}}},"
+	"\"ValidationError\":{\"title\":\"ValidationError\",\"required\":"
+	"[\"loc\",\"msg\",\"type\"],\"type\":\"object\",\"properties\":{"
+	"\"loc\":{\"title\":\"Location\",\"type\":\"array\",\"items\":{"
+	"\"anyOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}},"
+	"\"msg\":{\"title\":\"Message\",\"type\":\"string\"},"
+	"\"type\":{\"title\":\"Error Type\",\"type\":\"string\"}}}}";
+
+char *
+openapi_render(const char *server_url, const struct schema_limits *lim)
+{
+	cJSON *doc = cJSON_CreateObject(), *info, *servers, *srv, *paths;
+	cJSON *comp, *schemas, *fixed;
+	char *out = NULL;
+
+	if (doc == NULL)
+		return NULL;
+	cJSON_AddStringToObject(doc, "openapi", "3.0.2");
+	info = cJSON_AddObjectToObject(doc, "info");
+	cJSON_AddStringToObject(info, "title", OPENAPI_TITLE);
+	cJSON_AddStringToObject(info, "description", OPENAPI_DESCRIPTION);
+	cJSON_AddStringToObject(info, "version", OPENAPI_VERSION);
+	servers = cJSON_AddArrayToObject(doc, "servers");
+	srv = cJSON_CreateObject();
+	if (!cJSON_AddItemToArray(servers, srv))
+		cJSON_Delete(srv);
+	else
+		cJSON_AddStringToObject(srv, "url",
+			server_url && *server_url ? server_url : "/");
+	paths = cJSON_AddObjectToObject(doc, "paths");
+	for (size_t i = 0; i < openapi_n_ops; i++)
+		add_operation(paths, &openapi_ops[i]);
+	comp = cJSON_AddObjectToObject(doc, "components");
+	schemas = cJSON_AddObjectToObject(comp, "schemas");
+	fixed = cJSON_Parse(validation_components);
+	if (fixed == NULL)
+		goto out;
+	if (!cJSON_AddItemReferenceToObject(schemas, "HTTPValidationError",
+		cJSON_GetObjectItemCaseSensitive(fixed,
+						 "HTTPValidationError")))
+		goto out;
+	for (size_t i = 0; i < openapi_n_ops; i++)
+		if (openapi_ops[i].body != NULL)
+			add_schema(schemas, openapi_ops[i].body, lim);
+	if (!cJSON_AddItemReferenceToObject(schemas, "ValidationError",
+		cJSON_GetObjectItemCaseSensitive(fixed, "ValidationError")))
+		goto out;
+	out = cJSON_PrintUnformatted(doc);
+out:
+	cJSON_Delete(doc);
+	cJSON_Delete(fixed);
+	return out;
+}

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: MIT
+ * schemas/validate.c - the pydantic v1 rules our schemas use.
+ *
+ * Order and wording follow pydantic 1.10 (pydantic/errors.py,
+ * pydantic/validators.py): None is refused before type checks, a model
+ * accepts only a dict (or what dict() turns into one: an empty list or an
+ * empty string become {}), strings accept numbers and booleans by str(),
+ * lengths count code points, and a list's own validators run only when all
+ * of its items were valid.  Every problem is reported, not only the first.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schemas/buf.h"
+#include "schemas/validate.h"
+
+#define LOC_MAX 8   /* nesting of our schemas: body.texts.N.text */
+
+struct loc {
+	struct {
+		const char *key;   /* or NULL: index */
+		size_t index;
+	} part[LOC_MAX];
+	size_t n;
+};
+
+struct vctx {
+	const struct schema_limits *lim;
+	const struct validate_sink *sink;
+	cJSON *detail;
+	bool nomem;
+	bool invalid;
+};
+
+static cJSON *
+loc_json(const struct loc *loc)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	if (a == NULL)
+		return NULL;
+	for (size_t i = 0; i < loc->n; i++) {
+		cJSON *it = loc->part[i].key != NULL
+			? cJSON_CreateString(loc->part[i].key)
+			: cJSON_CreateNumber((double)loc->part[i].index);
+
+		if (it == NULL || !cJSON_AddItemToArray(a, it)) {
+			cJSON_Delete(it);
+			cJSON_Delete(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* Appends {"loc","msg","type"} (+ ctx {"limit_value": limit} when
+ * with_limit) to the detail array. */
+static void
+problem(struct vctx *v, const struct loc *loc, const char *msg,
+	const char *type, bool with_limit, size_t limit)
+{
+	cJSON *e = cJSON_CreateObject(), *l = loc_json(loc), *ctx;
+
+	v->invalid = true;
+	if (e == NULL || l == NULL || !cJSON_AddItemToObject(e, "loc", l)) {
+		cJSON_Delete(l);
+		goto fail;
+	}
+	if (cJSON_AddStringToObject(e, "msg", msg) == NULL ||
+	    cJSON_AddStringToObject(e, "type", type) == NULL)
+		goto fail;
+	if (with_limit) {
+		ctx = cJSON_AddObjectToObject(e, "ctx");
+		if (ctx == NULL || cJSON_AddNumberToObject(ctx, "limit_value",
+						   (double)limit) == NULL)
+			goto fail;
+	}
+	if (!cJSON_AddItemToArray(v->detail, e))
+		goto fail;
+	return;
+fail:
+	cJSON_Delete(e);
+	v->nomem = true;
+}
+
+static bool
+push(struct loc *loc, const char *key, size_t index)
+{
+	if (loc->n >= LOC_MAX)
+		return false;
+	loc->part[loc->n].key = key;
+	loc->part[loc->n].index = index;
+	loc->n++;
+	return true;
+}
+
+static void check(struct vctx *v, const struct schema *s,
+		  const struct pyjson *val, struct loc *loc);
+
+static void
+check_string(struct vctx *v, const struct schema *s,
+	     const struct pyjson *val, struct loc *loc)
+{
+	char tmp[PYJSON_REPR_MAX], msg[96];
+	const char *str;
+	size_t len, chars, max = v->lim->value[s->max_length];
+
+	if (val->type == PYJSON_STRING) {
+		if (val->bad_unicode) {
+			problem(v, loc, "text is not valid UTF-8 (invalid "
+				"bytes or a lone surrogate escape)",
+				"value_error.unicode", false, 0);
+			return;
+		}
+		str = val->text;
+		len = val->len;
+	} else if (s->coerce && val->type == PYJSON_INT) {
+		str = val->text;
+		len = val->len;
+		if (len == 2 && memcmp(str, "-0", 2) == 0) {
+			str = "0";
+			len = 1;
+		}
+	} else if (s->coerce && (val->type == PYJSON_FLOAT ||
+				 val->type == PYJSON_TRUE ||
+				 val->type == PYJSON_FALSE)) {
+		len = pyjson_number_str(val, tmp, sizeof(tmp));
+		str = tmp;
+	} else {
+		problem(v, loc, "str type expected", "type_error.str", false, 0);
+		return;
+	}
+	chars = pyjson_codepoints(str, len);
+	if (chars < s->min_length) {
+		snprintf(msg, sizeof(msg), "ensure this value has at least "
+			 "%zu characters", s->min_length);
+		problem(v, loc, msg, "value_error.any_str.min_length", true,
+			s->min_length);
+		return;
+	}
+	if (s->max_length != SCHEMA_LIMIT_NONE && chars > max) {
+		snprintf(msg, sizeof(msg), "ensure this value has at most "
+			 "%zu characters", max);
+		problem(v, loc, msg, "value_error.any_str.max_length", true,
+			max);
+		return;
+	}
+	if (v->sink != NULL &&
+	    !v->sink->on_string(v->sink->ctx, str, len))
+		v->nomem = true;
+}
+
+static void
+check_array(struct vctx *v, const struct schema *s,
+	    const struct pyjson *val, struct loc *loc)
+{
+	char msg[96];
+	size_t max = v->lim->value[s->max_items], i = 0;
+	bool had_invalid = v->invalid;
+	const struct pyjson *it;
+
+	if (val->type != PYJSON_ARRAY) {
+		problem(v, loc, "value is not a valid list", "type_error.list",
+			false, 0);
+		return;
+	}
+	if (s->max_items != SCHEMA_LIMIT_NONE && val->count > max) {
+		snprintf(msg, sizeof(msg), "ensure this value has at most "
+			 "%zu items", max);
+		problem(v, loc, msg, "value_error.list.max_items", true, max);
+		return;
+	}
+	v->invalid = false;
+	for (it = val->first; it != NULL && !v->nomem; it = it->next, i++) {
+		if (!push(loc, NULL, i))
+			continue;
+		check(v, s->items, it, loc);
+		loc->n--;
+	}
+	if (!v->invalid && val->count < s->min_items)
+		problem(v, loc, s->min_items_msg ? s->min_items_msg
+			: "ensure this value has at least the minimum items",
+			s->min_items_type ? s->min_items_type
+			: "value_error.list.min_items", false, 0);
+	v->invalid = v->invalid || had_invalid;
+}
+
+static void
+check_object(struct vctx *v, const struct schema *s,
+	     const struct pyjson *val, struct loc *loc)
+{
+	bool empty = (val->type == PYJSON_ARRAY && val->count == 0) ||
+		     (val->type == PYJSON_STRING && val->len == 0);
+
+	/* pydantic's Model.validate tries dict(value): [] and "" give {}. */
+	if (val->type != PYJSON_OBJECT && !empty) {
+		problem(v, loc, "value is not a valid dict", "type_error.dict",
+			false, 0);
+		return;
+	}
+	for (size_t f = 0; f < s->n_fields && !v->nomem; f++) {
+		const struct schema_field *fd = &s->fields[f];
+		const struct pyjson *m = val->type == PYJSON_OBJECT
+			? pyjson_get(val, fd->name) : NULL;
+
+		if (!push(loc, fd->name, 0))
+			continue;
+		if (m == NULL) {
+			if (fd->required)
+				problem(v, loc, "field required",
+					"value_error.missing", false, 0);
+		} else {
+			check(v, fd->type, m, loc);
+		}
+		loc->n--;
+	}
+}
+
+static void
+check(struct vctx *v, const struct schema *s,
+      const struct pyjson *val, struct loc *loc)
+{
+	if (val->type == PYJSON_NULL) {
+		problem(v, loc, "none is not an allowed value",
+			"type_error.none.not_allowed", false, 0);
+		return;
+	}
+	switch (s->kind) {
+	case SCHEMA_OBJECT: check_object(v, s, val, loc); break;
+	case SCHEMA_ARRAY: check_array(v, s, val, loc); break;
+	case SCHEMA_STRING: check_string(v, s, val, loc); break;
+	default: break;
+	}
+}
+
+enum validate_status
+validate_body(const struct schema *s,
+	      const struct pyjson *body,
+	      const struct schema_limits *lim,
+	      const struct validate_sink *sink,
+	      cJSON *detail)
+{
+	struct vctx v = { lim, sink, detail, false, false };
+	struct loc loc = { .n = 0 };
+
+	push(&loc, "body", 0);
+	/* FastAPI treats an empty body and JSON null as a missing body. */
+	if (body == NULL || body->type == PYJSON_NULL)
+		problem(&v, &loc, "field required", "value_error.missing",
+			false, 0);
+	else
+		check(&v, s, body, &loc);
+	if (v.nomem)
+		return VALIDATE_ERR_NOMEM;
+	return v.invalid ? VALIDATE_INVALID : VALIDATE_OK;
+}
+
+enum validate_status
+validate_jsondecode(const struct pyjson_error *err,
+		    const char *doc, size_t len,
+		    cJSON *detail)
+{
+	char msg[192];
+	char *clean = NULL;
+	cJSON *e = cJSON_CreateObject(), *loc, *ctx;
+	enum validate_status st = VALIDATE_ERR_NOMEM;
+
+	if (e == NULL)
+		goto out;
+	loc = cJSON_AddArrayToObject(e, "loc");
+	if (loc == NULL ||
+	    !cJSON_AddItemToArray(loc, cJSON_CreateString("body")) ||
+	    !cJSON_AddItemToArray(loc, cJSON_CreateNumber((double)err->pos)))
+		goto out;
+	snprintf(msg, sizeof(msg), "%s: line %zu column %zu (char %zu)",
+		 err->msg, err->lineno, err->colno, err->pos);
+	if (cJSON_AddStringToObject(e, "msg", msg) == NULL ||
+	    cJSON_AddStringToObject(e, "type", "value_error.jsondecode") ==
+		    NULL)
+		goto out;
+	ctx = cJSON_AddObjectToObject(e, "ctx");
+	/* The document is echoed; keep the answer valid UTF-8 JSON. */
+	if (len >= 3 && memcmp(doc, "\xEF\xBB\xBF", 3) == 0) {
+		doc += 3;
+		len -= 3;
+	}
+	clean = buf_utf8_sanitize(doc, len, NULL);
+	if (ctx == NULL || clean == NULL ||
+	    cJSON_AddStringToObject(ctx, "msg", err->msg) == NULL ||
+	    cJSON_AddStringToObject(ctx, "doc", clean) == NULL ||
+	    cJSON_AddNumberToObject(ctx, "pos", (double)err->pos) == NULL ||
+	    cJSON_AddNumberToObject(ctx, "lineno", (double)err->lineno) ==
+		    NULL ||
+	    cJSON_AddNumberToObject(ctx, "colno", (double)err->colno) == NULL)
+		goto out;
+	if (!cJSON_AddItemToArray(detail, e))
+		goto out;
+	e = NULL;
+	st = VALIDATE_INVALID;
+out:
+	free(clean);
+	cJSON_Delete(e);
+	return st;
+}
+
+const char *
+validate_strerror(enum validate_status st)
+{
+	static const char *const text[VALIDATE__MAX] = {
+		"valid",              /* VALIDATE_OK */
+		"invalid request",    /* VALIDATE_INVALID */
+		"out of memory",      /* VALIDATE_ERR_NOMEM */
+	};
+
+	if ((unsigned)st >= VALIDATE__MAX)
+		return "unknown error";
+	return text[st];
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT
+ * tests/unit/openapi_test.c - the OpenAPI document is valid JSON, names
+ * every API route of the route table, carries the reference's info, tags,
+ * examples and components, our limits and error answers, and the mount
+ * prefix as its server.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "fcgi/route.h"
+#include "schemas/openapi.h"
+#include "tests/unit/tap.h"
+
+static cJSON *
+at(cJSON *j, const char *path)
+{
+	char buf[256], *save = NULL, *part;
+
+	strncpy(buf, path, sizeof(buf) - 1);
+	buf[sizeof(buf) - 1] = '\0';
+	for (part = strtok_r(buf, "|", &save); part && j;
+	     part = strtok_r(NULL, "|", &save))
+		j = cJSON_IsArray(j) ? cJSON_GetArrayItem(j, atoi(part))
+				     : cJSON_GetObjectItemCaseSensitive(j, part);
+	return j;
+}
+
+static const char *
+str_at(cJSON *j, const char *path)
+{
+	cJSON *v = at(j, path);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int
+main(void)
+{
+	struct schema_limits lim;
+	char *doc;
+	cJSON *j;
+
+	schema_limits_default(&lim);
+	lim.value[SCHEMA_LIMIT_TEXTS] = 7;
+	doc = openapi_render("/api", &lim);
+	j = doc ? cJSON_Parse(doc) : NULL;
+	tap_ok(j != NULL, "openapi_render should give valid JSON");
+	tap_str_eq(str_at(j, "openapi"), "3.0.2", "openapi version");
+	tap_str_eq(str_at(j, "info|title"), "TagIfAI - Made With ML", "title");
+	tap_str_eq(str_at(j, "info|description"),
+		   "Classify machine learning projects.", "description");
+	tap_str_eq(str_at(j, "info|version"), "0.1", "version");
+	tap_str_eq(str_at(j, "servers|0|url"), "/api",
+		   "servers should hold the mount prefix");
+	for (size_t i = 0; i < ROUTE__MAX; i++) {
+		const struct route *r = &route_table[i];
+		char path[128];
+
+		if (!r->in_openapi)
+			continue;
+		snprintf(path, sizeof(path), "paths|%s|%s", r->openapi_path,
+			 r->methods & METHOD_POST ? "post" : "get");
+		tap_ok(at(j, path) != NULL, "route %s should be in the "
+		       "document", r->openapi_path);
+	}
+	tap_str_eq(str_at(j, "paths|/|get|tags|0"), "General", "tag General");
+	tap_str_eq(str_at(j, "paths|/performance|get|tags|0"), "Performance",
+		   "tag Performance");
+	tap_str_eq(str_at(j, "paths|/args/{arg}|get|tags|0"), "Arguments",
+		   "tag Arguments");
+	tap_str_eq(str_at(j, "paths|/predict|post|tags|0"), "Prediction",
+		   "tag Prediction");
+	tap_str_eq(str_at(j, "paths|/performance|get|parameters|0|name"),
+		   "filter", "the filter query parameter");
+	for (int i = 0; i < 3; i++) {
+		static const char *const codes[] = { "413", "415", "422" };
+		char path[96];
+
+		snprintf(path, sizeof(path),
+			 "paths|/predict|post|responses|%s", codes[i]);
+		tap_ok(at(j, path) != NULL, "/predict documents %s", codes[i]);
+	}
+	tap_str_eq(str_at(j, "paths|/predict|post|requestBody|content|"
+			  "application/json|schema|$ref"),
+		   "#/components/schemas/PredictPayload", "request body ref");
+	tap_str_eq(str_at(j, "components|schemas|PredictPayload|example|"
+			  "texts|0|text"),
+		   "Transfer learning with transformers for text "
+		   "classification.", "first example text");
+	tap_str_eq(str_at(j, "components|schemas|PredictPayload|example|"
+			  "texts|1|text"),
+		   "Generative adversarial networks in both PyTorch and "
+		   "TensorFlow.", "second example text");
+	tap_ok(cJSON_GetNumberValue(at(j, "components|schemas|PredictPayload|"
+				       "properties|texts|maxItems")) == 7,
+	       "maxItems should be the configured limit");
+	tap_ok(cJSON_GetNumberValue(at(j, "components|schemas|Text|"
+				       "properties|text|minLength")) == 1,
+	       "Text.text minLength 1");
+	tap_str_eq(str_at(j, "components|schemas|HTTPValidationError|"
+			  "properties|detail|items|$ref"),
+		   "#/components/schemas/ValidationError",
+		   "HTTPValidationError component");
+	tap_str_eq(str_at(j, "components|schemas|ValidationError|properties|"
+			  "type|title"), "Error Type", "ValidationError component");
+	cJSON_Delete(j);
+	free(doc);
+	doc = openapi_render("", &lim);
+	j = doc ? cJSON_Parse(doc) : NULL;
+	tap_str_eq(str_at(j, "servers|0|url"), "/",
+		   "an empty prefix should give the server /");
+	cJSON_Delete(j);
+	free(doc);
+	return tap_done();
+}

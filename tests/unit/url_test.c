@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT
+ * tests/unit/url_test.c - percent-decoding, query lookup (parse_qsl with
+ * keep_blank_values, last value wins) and the URL echoed in envelopes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fcgi/url.h"
+#include "tests/unit/tap.h"
+
+static void
+url_decode_should_decode_escapes(void)
+{
+	static const struct {
+		const char *in;
+		int plus;
+		const char *want;  /* NULL: refused */
+	} cases[] = {
+		{ "abc", 0, "abc" },
+		{ "a%20b", 0, "a b" },
+		{ "a+b", 0, "a+b" },
+		{ "a+b", 1, "a b" },
+		{ "%41%2f%2F", 0, "A//" },
+		{ "%e2%80%94", 0, "\xe2\x80\x94" },
+		{ "%FF", 0, "\xff" },
+		{ "%", 0, NULL },
+		{ "%4", 0, NULL },
+		{ "%4g", 0, NULL },
+		{ "%00", 0, NULL },
+		{ "", 0, "" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *out = NULL;
+		enum url_status st = url_decode(cases[i].in,
+						strlen(cases[i].in),
+						cases[i].plus, &out, NULL);
+
+		if (cases[i].want == NULL)
+			tap_ok(st == URL_ERR_ESCAPE,
+			       "url_decode should refuse '%s'", cases[i].in);
+		else
+			tap_str_eq(st == URL_OK ? out : NULL, cases[i].want,
+				   "url_decode should decode '%s'",
+				   cases[i].in);
+		free(out);
+	}
+}
+
+static void
+url_query_get_should_follow_parse_qsl(void)
+{
+	static const struct {
+		const char *query;
+		const char *want;  /* NULL: absent */
+		enum url_status st;
+	} cases[] = {
+		{ "filter=overall", "overall", URL_OK },
+		{ "filter=overall&filter=class", "class", URL_OK },
+		{ "a=1&filter=ov%65rall+x&b", "overall x", URL_OK },
+		{ "filter", "", URL_OK },
+		{ "filter=", "", URL_OK },
+		{ "&&filter=a&&", "a", URL_OK },
+		{ "filters=a", NULL, URL_OK },
+		{ "fil%74er=a", "a", URL_OK },
+		{ "", NULL, URL_OK },
+		{ "filter=%zz", NULL, URL_ERR_ESCAPE },
+		{ "other=%zz&filter=a", NULL, URL_ERR_ESCAPE },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *v = NULL;
+		enum url_status st = url_query_get(cases[i].query, "filter",
+						   &v);
+
+		if (cases[i].st != URL_OK)
+			tap_ok(st == cases[i].st,
+			       "url_query_get should refuse '%s'",
+			       cases[i].query);
+		else if (cases[i].want == NULL)
+			tap_ok(st == URL_OK && v == NULL,
+			       "url_query_get should not find filter in '%s'",
+			       cases[i].query);
+		else
+			tap_str_eq(st == URL_OK ? v : NULL, cases[i].want,
+				   "url_query_get should find filter in '%s'",
+				   cases[i].query);
+		free(v);
+	}
+}
+
+static void
+url_build_should_rebuild_the_request_url(void)
+{
+	static const struct {
+		struct url_origin o;
+		const char *path, *query, *want;
+	} cases[] = {
+		{ { NULL, NULL, NULL, "127.0.0.1:8000", "x", "80" }, "/", "",
+		  "http://127.0.0.1:8000/" },
+		{ { "on", NULL, NULL, "example.org", NULL, NULL }, "/args",
+		  "a=1", "https://example.org/args?a=1" },
+		{ { NULL, "https", NULL, "h", NULL, NULL }, "/", "",
+		  "https://h/" },
+		{ { NULL, "http", "https", "h", NULL, NULL }, "/", "",
+		  "https://h/" },
+		{ { NULL, NULL, "gopher", "h", NULL, NULL }, "/", "",
+		  "http://h/" },
+		{ { NULL, NULL, NULL, NULL, "srv", "8080" }, "/p", "q=%20",
+		  "http://srv:8080/p?q=%20" },
+		{ { NULL, NULL, NULL, NULL, "srv", "80" }, "/p", NULL,
+		  "http://srv/p" },
+		{ { "on", NULL, NULL, NULL, "srv", "443" }, "/p", NULL,
+		  "https://srv/p" },
+		{ { NULL, NULL, NULL, NULL, NULL, NULL }, "", NULL,
+		  "http://localhost/" },
+		{ { NULL, NULL, NULL, "h", NULL, NULL }, "/api/args/a b", "",
+		  "http://h/api/args/a b" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *u = url_build(&cases[i].o, cases[i].path,
+				    cases[i].query);
+
+		tap_str_eq(u, cases[i].want, "url_build should give %s",
+			   cases[i].want);
+		free(u);
+	}
+}
+
+int
+main(void)
+{
+	url_decode_should_decode_escapes();
+	url_query_get_should_follow_parse_qsl();
+	url_build_should_rebuild_the_request_url();
+	return tap_done();
+}
