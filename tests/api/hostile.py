@@ -1,0 +1,326 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""tests/api/hostile.py - sends one raw corpus request (tests/hostile/) to a
+running web server over TCP and checks the answer against its MANIFEST line.
+
+    hostile.py case  HOST PORT STACK CORPUS_DIR FILE
+    hostile.py probe HOST PORT TEXT TAG
+
+"case" exits 0 when the answer is one the MANIFEST allows for STACK, and
+always refuses a 5xx from the application, a 502/503/504 from the web
+server (the worker died or hung), an answer that is not strict UTF-8 JSON
+from the application, and a hang (no answer and no close within
+HOSTILE_TIMEOUT seconds, default 20).  "probe" posts one valid text and
+exits 0 when the answer is 200 with the expected tag.  Everything wrong is
+printed on stderr, with the start of the answer.
+
+An answer comes from the application when it carries X-Request-Id (every
+tagifai-fcgi answer does; lighttpd and nginx never add it).
+"""
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+
+TIMEOUT = float(os.environ.get("HOSTILE_TIMEOUT", "20"))
+ENVELOPE = ["message", "method", "status-code", "timestamp", "url", "data"]
+STACKS = ("lighttpd", "nginx")
+
+
+class Answer:
+    def __init__(self):
+        self.raw = b""
+        self.closed = False      # the peer closed (EOF or reset)
+        self.timed_out = False
+        self.status = None
+        self.headers = []        # (lower-case name, value)
+        self.body = b""
+        self.interim = []        # 1xx statuses seen first
+
+    def header(self, name):
+        vals = [v for k, v in self.headers if k == name]
+        return vals[-1] if vals else None
+
+
+def parse(raw, head_request):
+    """(status, headers, body, interim, complete) or None if no head yet
+    (or no status line at all: an HTTP/0.9 answer)."""
+    interim = []
+    while True:
+        if not b"HTTP/".startswith(raw[:5]):
+            return None
+        end = raw.find(b"\r\n\r\n")
+        if end < 0:
+            return None
+        lines = raw[:end].split(b"\r\n")
+        parts = lines[0].split(b" ", 2)
+        if len(parts) < 2 or not parts[0].startswith(b"HTTP/"):
+            raise ValueError("bad status line %r" % lines[0][:80])
+        status = int(parts[1])
+        rest = raw[end + 4:]
+        if 100 <= status < 200:
+            interim.append(status)
+            raw = rest
+            continue
+        headers = []
+        for ln in lines[1:]:
+            k, _, v = ln.partition(b":")
+            headers.append((k.strip().lower().decode("latin-1"),
+                            v.strip().decode("latin-1")))
+        hd = dict(headers)
+        if head_request or status in (204, 304):
+            return status, headers, b"", interim, True
+        if "chunked" in hd.get("transfer-encoding", "").lower():
+            body, pos = b"", 0
+            while True:
+                eol = rest.find(b"\r\n", pos)
+                if eol < 0:
+                    return status, headers, body, interim, False
+                size = int(rest[pos:eol].split(b";")[0], 16)
+                if size == 0:
+                    return status, headers, body, interim, True
+                if len(rest) < eol + 2 + size + 2:
+                    return status, headers, body, interim, False
+                body += rest[eol + 2:eol + 2 + size]
+                pos = eol + 2 + size + 2
+        if "content-length" in hd:
+            n = int(hd["content-length"])
+            return status, headers, rest[:n], interim, len(rest) >= n
+        return status, headers, rest, interim, False
+
+
+def exchange(host, port, raw, shut):
+    """Sends raw, reads one answer until complete, closed or timed out."""
+    a = Answer()
+    head_request = raw.startswith(b"HEAD ")
+    deadline = time.monotonic() + TIMEOUT
+    s = socket.create_connection((host, port), timeout=TIMEOUT)
+    try:
+        try:
+            s.sendall(raw)
+            if shut:
+                s.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass  # the server may answer and close before reading it all
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                a.timed_out = True
+                break
+            s.settimeout(left)
+            try:
+                chunk = s.recv(65536)
+            except socket.timeout:
+                a.timed_out = True
+                break
+            except OSError:
+                a.closed = True
+                break
+            if not chunk:
+                a.closed = True
+                break
+            a.raw += chunk
+            p = parse(a.raw, head_request)
+            if p is not None and p[4]:
+                break
+    finally:
+        s.close()
+    p = parse(a.raw, head_request) if a.raw else None
+    if p is not None:
+        a.status, a.headers, a.body, a.interim, complete = p
+        if not complete and not a.closed:
+            a.timed_out = True
+    return a
+
+
+def manifest_line(corpus, name):
+    with open(os.path.join(corpus, "MANIFEST"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            fields = line.rstrip("\n").split("\t")
+            if fields[0] == name:
+                if len(fields) != 4:
+                    raise SystemExit("MANIFEST: %s: want 4 fields" % name)
+                return fields
+    raise SystemExit("MANIFEST has no line for %s" % name)
+
+
+def outcomes(expect, stack):
+    """(shut, allowed outcomes for stack, {allow:, location:})."""
+    shut, want, common, mine = False, {}, [], []
+    for w in expect.split():
+        if w == "shut":
+            shut = True
+        elif w.startswith(("allow:", "location:")):
+            k, _, v = w.partition(":")
+            want[k] = v
+        elif "=" in w:
+            st, _, o = w.partition("=")
+            if st not in STACKS:
+                raise SystemExit("MANIFEST: unknown stack in %r" % w)
+            if st == stack:
+                mine.append(o)
+        else:
+            common.append(w)
+    return shut, mine or common, want
+
+
+def status_ok(pattern, status):
+    if pattern.endswith("xx"):
+        return str(status)[0] == pattern[0]
+    return str(status) == pattern
+
+
+def printable(v):
+    return all(0x20 <= ord(c) < 0x7f for c in v)
+
+
+def check_location(a, want, problems):
+    loc = a.header("location")
+    if loc is None:
+        problems.append("%d without Location" % a.status)
+        return
+    if not printable(loc):
+        problems.append("Location %r is not printable ASCII" % loc)
+    if want is not None:
+        got = urllib.parse.unquote_to_bytes(urllib.parse.urlsplit(loc).path)
+        if got != urllib.parse.unquote_to_bytes(want):
+            problems.append("Location path %r, expected %r" % (got, want))
+
+
+def check_app(a, head_request, check, want, problems):
+    """The application's answer: JSON of the right shape, sane headers."""
+    allow = want.get("allow")
+    for k, v in a.headers:
+        if k == "set-cookie":
+            problems.append("Set-Cookie in the answer: %r" % v)
+        elif not printable(v):
+            problems.append("header %s is not printable ASCII: %r" % (k, v))
+    if 300 <= a.status < 400 or "location" in want:
+        check_location(a, want.get("location"), problems)
+    ct = a.header("content-type") or ""
+    if not ct.startswith("application/json"):
+        problems.append("Content-Type %r is not application/json" % ct)
+    if a.status == 405:
+        got = a.header("allow")
+        if not got:
+            problems.append("405 without Allow")
+        elif allow is not None and \
+                got.replace(" ", "") != allow.replace(" ", ""):
+            problems.append("Allow %r, expected %r" % (got, allow))
+    if head_request or a.status == 307:
+        return  # no body (a redirect's is empty, as Starlette's)
+    try:
+        doc = json.loads(a.body.decode("utf-8", errors="strict"))
+    except (UnicodeDecodeError, ValueError) as e:
+        problems.append("body is not strict UTF-8 JSON: %s" % e)
+        return
+    if a.status == 200:
+        if not isinstance(doc, dict) or list(doc) != ENVELOPE:
+            problems.append("200 without the envelope %s" % ENVELOPE)
+    elif not isinstance(doc, dict) or "detail" not in doc:
+        problems.append("error body without detail")
+    elif a.status == 422:
+        d = doc["detail"]
+        if not isinstance(d, list) or not d or not all(
+                isinstance(e, dict) and isinstance(e.get("loc"), list) and
+                isinstance(e.get("msg"), str) and
+                isinstance(e.get("type"), str) for e in d):
+            problems.append("422 detail is not a list of {loc,msg,type}")
+    if check != "-":
+        r = subprocess.run(["jq", "-e", check], input=a.body,
+                           stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, timeout=30)
+        if r.returncode != 0:
+            problems.append("jq check failed: %s %s" %
+                            (check, r.stderr.decode(errors="replace")))
+
+
+def run_case(host, port, stack, corpus, name):
+    _, expect, check, note = manifest_line(corpus, name)
+    shut, allowed, want = outcomes(expect, stack)
+    with open(os.path.join(corpus, name), "rb") as f:
+        raw = f.read()
+    try:
+        a = exchange(host, port, raw, shut)
+    except ValueError as e:
+        print("%s: unparsable answer: %s" % (name, e), file=sys.stderr)
+        return 1
+    problems = []
+    from_app = a.header("x-request-id") is not None
+    if a.status is None and a.raw and not b"HTTP/".startswith(a.raw[:5]):
+        # An HTTP/0.9 answer: the body alone, which must be JSON.
+        got = "raw"
+        try:
+            json.loads(a.raw.decode("utf-8", errors="strict"))
+        except ValueError as e:
+            problems.append("HTTP/0.9 answer is not JSON: %s" % e)
+        a.body = a.raw
+    elif a.status is None:
+        got = "hang" if a.timed_out else "close"
+        if a.raw:
+            got = "partial answer"
+    else:
+        got = "%s:%d" % ("app" if from_app else "web", a.status)
+        if a.timed_out:
+            problems.append("answer incomplete after %gs" % TIMEOUT)
+    if not any(o == got or (o.partition(":")[0] == got.partition(":")[0]
+                            and a.status is not None and
+                            status_ok(o.partition(":")[2], a.status))
+               for o in allowed):
+        problems.append("got %s, expected one of: %s" %
+                        (got, " ".join(allowed)))
+    if a.status is not None:
+        if from_app and a.status >= 500:
+            problems.append("the application answered %d" % a.status)
+        if a.status in (502, 503, 504):
+            problems.append("%d: the worker died or hung" % a.status)
+        if from_app:
+            check_app(a, raw.startswith(b"HEAD "), check, want, problems)
+    if b"root:x:0:0" in a.body:
+        problems.append("the answer leaks /etc/passwd")
+    if problems:
+        print("%s [%s] (%s)" % (name, stack, note), file=sys.stderr)
+        for p in problems:
+            print("  " + p, file=sys.stderr)
+        print("  status %s, headers %s\n  body %r" %
+              (a.status, a.headers, a.body[:600]), file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_probe(host, port, text, tag):
+    body = json.dumps({"texts": [{"text": text}]}).encode()
+    raw = (b"POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+           b"Content-Type: application/json\r\nContent-Length: %d\r\n"
+           b"Connection: close\r\n\r\n" % len(body)) + body
+    a = exchange(host, port, raw, False)
+    try:
+        doc = json.loads(a.body)
+        got = doc["data"]["predictions"][0]["predicted_tag"]
+    except (ValueError, KeyError, IndexError, TypeError):
+        got = None
+    if a.status != 200 or got != tag:
+        print("probe: valid POST /predict gave status %s tag %r "
+              "(expected 200 %r); body %r" % (a.status, got, tag,
+                                              a.body[:300]),
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv):
+    if len(argv) == 7 and argv[1] == "case":
+        return run_case(argv[2], int(argv[3]), argv[4], argv[5], argv[6])
+    if len(argv) == 6 and argv[1] == "probe":
+        return run_probe(argv[2], int(argv[3]), argv[4], argv[5])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
