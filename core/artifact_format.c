@@ -43,15 +43,3 @@ artifact_checksum(const void *data, size_t len)
 {
 	return (uint64_t)XXH3_64bits(data, len);
 }
-
-uint64_t
-artifact_fnv1a64(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= UINT64_C(0x100000001b3);
-	}
-	return h;
-}

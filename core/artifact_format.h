@@ -70,12 +70,4 @@ const char *artifact_section_name(uint32_t type);
  * For a file it covers [ARTIFACT_SUM_START, file size).  Cannot fail. */
 uint64_t artifact_checksum(const void *data, size_t len);
 
-/* FNV-1a 64 (offset basis 0xcbf29ce484222325, prime 0x100000001b3) of
- * len bytes, continuing from h: the checksum of format version 1.
- * XXX: no longer used by the reader or the writer; kept only so that
- * tests/fuzz/fuzz_artifact.c (another part's file) still builds until it
- * switches to artifact_checksum.  Remove it then. */
-#define ARTIFACT_FNV_BASIS UINT64_C(0xcbf29ce484222325)
-uint64_t artifact_fnv1a64(uint64_t h, const void *data, size_t len);
-
 #endif
