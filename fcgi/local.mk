@@ -17,7 +17,7 @@ fcgi_libservice_a_SOURCES = \
 fcgi_libservice_a_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
 
 sbin_PROGRAMS += tagifai-fcgi
-tagifai_fcgi_SOURCES = fcgi/main.c
+tagifai_fcgi_SOURCES = fcgi/main.c fcgi/master.c fcgi/master.h
 tagifai_fcgi_CFLAGS = $(AM_CFLAGS) $(FCGI_CFLAGS) $(CJSON_CFLAGS)
 tagifai_fcgi_LDADD = fcgi/libservice.a $(SCHEMAS_LIBS) $(CORE_LIBS) \
 	$(FCGI_LIBS) $(CJSON_LIBS)

@@ -12,6 +12,9 @@
  * signals are blocked while a request runs and only let through while we
  * wait for the next connection in ppoll, so a blocked wait is interrupted
  * and a running request never sees EINTR.
+ * --workers N: this process becomes the pre-fork master of fcgi/master.c,
+ * which forks N workers running serve_fcgi on the same socket, respawns
+ * them and reloads the model on SIGHUP (doc/SUPERVISION.md).
  */
 #define _GNU_SOURCE 1  /* ppoll */
 #include <errno.h>
@@ -27,6 +30,7 @@
 #include <unistd.h>
 
 #include "fcgi/app.h"
+#include "fcgi/master.h"
 #include "fcgi/server.h"
 
 #ifndef TAGIFAI_MODELDIR
@@ -120,6 +124,9 @@ usage(FILE *f)
 "  --listen ADDR        unix:PATH or HOST:PORT (TAGIFAI_LISTEN; default:\n"
 "                       the FastCGI socket on fd 0)\n"
 "  --backlog N          listen backlog (default %d)\n"
+"  --workers N          pre-fork N supervised workers on the socket and\n"
+"                       reload the model on SIGHUP (TAGIFAI_WORKERS;\n"
+"                       default: serve in this process)\n"
 "  --www DIR            pages and static/ (TAGIFAI_WWW; default\n"
 "                       " TAGIFAI_WWWDIR ")\n"
 "  --prefix /mount      mount prefix (TAGIFAI_PREFIX; default: SCRIPT_NAME\n"
@@ -157,7 +164,7 @@ bad:
 enum opt_id {
 	OPT_MODEL = 256, OPT_LISTEN, OPT_BACKLOG, OPT_WWW, OPT_PREFIX,
 	OPT_MAX_BODY, OPT_MAX_TEXTS, OPT_MAX_TEXT_CHARS, OPT_HELP,
-	OPT_VERSION
+	OPT_VERSION, OPT_WORKERS
 };
 
 static int
@@ -181,7 +188,7 @@ env_str(const char *name, const char *dflt)
 
 /* Returns -1 on error (exit 2), 1 for --help/--version (exit 0), 0. */
 static int
-options(int argc, char **argv, struct app_config *c)
+options(int argc, char **argv, struct app_config *c, size_t *workers)
 {
 	static const struct option longopts[] = {
 		{ "model", required_argument, NULL, OPT_MODEL },
@@ -193,6 +200,7 @@ options(int argc, char **argv, struct app_config *c)
 		{ "max-texts", required_argument, NULL, OPT_MAX_TEXTS },
 		{ "max-text-chars", required_argument, NULL,
 		  OPT_MAX_TEXT_CHARS },
+		{ "workers", required_argument, NULL, OPT_WORKERS },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -210,6 +218,8 @@ options(int argc, char **argv, struct app_config *c)
 	schema_limits_default(&c->limits);
 	if (env_size("TAGIFAI_MAX_BODY", "TAGIFAI_MAX_BODY",
 		     APP_MAX_MAX_BODY, &c->max_body) != 0 ||
+	    env_size("TAGIFAI_WORKERS", "TAGIFAI_WORKERS",
+		     MASTER_MAX_WORKERS, workers) != 0 ||
 	    env_size("TAGIFAI_MAX_TEXTS", "TAGIFAI_MAX_TEXTS", 1000000,
 		     &lim[SCHEMA_LIMIT_TEXTS]) != 0 ||
 	    env_size("TAGIFAI_MAX_TEXT_CHARS", "TAGIFAI_MAX_TEXT_CHARS",
@@ -222,6 +232,11 @@ options(int argc, char **argv, struct app_config *c)
 		case OPT_BACKLOG:
 			if (parse_size("--backlog", optarg, 65535,
 				       &backlog) != 0)
+				return -1;
+			break;
+		case OPT_WORKERS:
+			if (parse_size("--workers", optarg, MASTER_MAX_WORKERS,
+				       workers) != 0)
 				return -1;
 			break;
 		case OPT_WWW: c->www_dir = optarg; break;
@@ -400,9 +415,10 @@ main(int argc, char **argv)
 	struct app app;
 	char err[1024];
 	int sock = 0, rc;
+	size_t workers = 0;
 	bool cgi;
 
-	rc = options(argc, argv, &cfg);
+	rc = options(argc, argv, &cfg, &workers);
 	if (rc != 0)
 		return rc < 0 ? 2 : 0;
 	if (FCGX_Init() != 0) {
@@ -431,6 +447,13 @@ main(int argc, char **argv)
 	}
 	signals_setup();
 	ready_line(&app, cfg.listen ? cfg.listen : "fd 0");
+	if (workers > 0) {
+		/* The pre-fork master (fcgi/master.c); it frees app. */
+		struct master_config mc = { (unsigned)workers, sock,
+					    serve_fcgi };
+
+		return master_run(&app, &mc);
+	}
 	rc = serve_fcgi(&app, sock);
 	app_free(&app);
 	return rc;

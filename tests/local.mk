@@ -8,3 +8,4 @@ include tests/deploy.mk
 include tests/browser.mk
 include tests/fuzz.mk
 include tests/hostile.mk
+include tests/supervise.mk

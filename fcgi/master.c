@@ -1,0 +1,488 @@
+/* SPDX-License-Identifier: MIT
+ * fcgi/master.c - pre-fork supervision: N workers on one listening socket,
+ * respawn with back-off, rolling model reload on SIGHUP, graceful stop.
+ *
+ * The master is single-threaded and has no signal handlers doing work: it
+ * blocks SIGCHLD, SIGHUP, SIGTERM and SIGINT and takes them one at a time
+ * with sigtimedwait(), so every state change happens in the main loop.
+ * The model is loaded in the master (app_init) before the workers are
+ * forked: the workers inherit the read-only mapping (core/model.h), and a
+ * reload is "build a second app, fork the new generation from it".  If
+ * the new app cannot be built (file missing, corrupt, wrong version) the
+ * old generation simply keeps serving.
+ *
+ * A rolling reload never lowers the number of serving workers: one worker
+ * of the new generation is started, and only once it has been alive for
+ * MASTER_READY_MS is one old worker sent SIGTERM, which lets it finish the
+ * request in flight and exit (fcgi/main.c).  The listening socket stays
+ * open in the master the whole time, so a connection waiting in the
+ * backlog is accepted by whichever worker polls next: none is refused.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#include "fcgi/master.h"
+
+#define LOG_PREFIX "tagifai-fcgi: master: "
+#define MAX_SLOTS (2 * MASTER_MAX_WORKERS) /* a full generation rolling */
+#define MAX_WAIT_MS 1000                   /* longest sleep of the loop */
+
+/* The signals the master takes over; workers get back what main set. */
+static const int master_signals[4] = { SIGCHLD, SIGHUP, SIGTERM, SIGINT };
+
+enum slot_state {
+	SLOT_FREE,      /* no process */
+	SLOT_SERVING,   /* accepting connections */
+	SLOT_RETIRING   /* sent SIGTERM: finishing its request, then exit */
+};
+
+struct slot {
+	pid_t pid;
+	unsigned gen;          /* generation (model load) it serves */
+	enum slot_state state;
+	long long started;     /* ms, monotonic */
+	long long kill_at;     /* RETIRING: SIGKILL after this */
+};
+
+struct master {
+	const struct master_config *mc;
+	struct app cur;        /* the model new workers are forked with */
+	unsigned gen;
+	struct slot slot[MAX_SLOTS];
+	unsigned young_deaths; /* workers that died before MASTER_HEALTHY_MS
+				* since the last reset */
+	long long backoff;     /* ms; 0: respawn at once */
+	long long spawn_at;    /* no fork before this time */
+	long long last_death;  /* of a worker we did not ask to exit */
+	bool stopping;
+	long long stop_at;     /* SIGKILL the rest after this */
+	sigset_t old_mask;     /* restored in workers */
+	struct sigaction old_act[4]; /* of the signals below, ditto */
+	pid_t self;
+};
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+nothing(int sig)
+{
+	(void)sig;
+}
+
+static void
+log_model(const char *what, const struct app *a, unsigned gen)
+{
+	const struct model_identity *id = model_identity(a->model);
+
+	fprintf(stderr, LOG_PREFIX "%s: model %s version %s checksum %s "
+		"(%s), generation %u\n", what, id->name, id->version,
+		id->checksum, a->cfg.model_path, gen);
+}
+
+/* ---- workers ------------------------------------------------------- */
+
+/* In the child: give back the signal set-up main made for the accept
+ * loop (its SIGTERM/SIGINT handlers and mask), then serve.  Never
+ * returns. */
+static _Noreturn void
+worker(struct master *m)
+{
+	struct sigaction ign;
+	int rc;
+
+	for (size_t i = 0; i < 4; i++)
+		sigaction(master_signals[i], &m->old_act[i], NULL);
+	/* Reloads are the master's business; a SIGHUP sent to the whole
+	 * process group (a closed terminal) must not kill the workers. */
+	memset(&ign, 0, sizeof(ign));
+	sigemptyset(&ign.sa_mask);
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGHUP, &ign, NULL);
+#ifdef __linux__
+	/* A master killed with SIGKILL leaves no worker behind. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != m->self)
+		_exit(0);
+#endif
+	sigprocmask(SIG_SETMASK, &m->old_mask, NULL);
+	rc = m->mc->serve(&m->cur, m->mc->sock);
+	app_free(&m->cur);
+	fflush(NULL);
+	_exit(rc);
+}
+
+static struct slot *
+free_slot(struct master *m)
+{
+	for (size_t i = 0; i < MAX_SLOTS; i++)
+		if (m->slot[i].state == SLOT_FREE)
+			return &m->slot[i];
+	return NULL;
+}
+
+/* Forks one worker of the current generation.  A failed fork counts as
+ * a death for the back-off. */
+static void
+spawn(struct master *m, long long now)
+{
+	struct slot *s = free_slot(m);
+	pid_t pid;
+
+	if (s == NULL) {
+		/* Only when many reloads in a row left slow workers retiring:
+		 * wait for them to finish (at most MASTER_STOP_TIMEOUT_MS). */
+		fprintf(stderr, LOG_PREFIX "all %d worker slots in use "
+			"(old workers still retiring): start postponed\n",
+			MAX_SLOTS);
+		m->spawn_at = now + MASTER_BACKOFF_MIN_MS;
+		return;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		m->backoff = m->backoff ? m->backoff * 2 : MASTER_BACKOFF_MIN_MS;
+		if (m->backoff > MASTER_BACKOFF_MAX_MS)
+			m->backoff = MASTER_BACKOFF_MAX_MS;
+		m->spawn_at = now + m->backoff;
+		fprintf(stderr, LOG_PREFIX "fork failed: %s; retrying in "
+			"%lld ms\n", strerror(errno), m->backoff);
+		return;
+	}
+	if (pid == 0)
+		worker(m);
+	s->pid = pid;
+	s->gen = m->gen;
+	s->state = SLOT_SERVING;
+	s->started = now;
+	s->kill_at = 0;
+	fprintf(stderr, LOG_PREFIX "worker %ld started (generation %u)\n",
+		(long)pid, m->gen);
+}
+
+static void
+retire(struct slot *s, long long now)
+{
+	s->state = SLOT_RETIRING;
+	s->kill_at = now + MASTER_STOP_TIMEOUT_MS;
+	if (kill(s->pid, SIGTERM) != 0 && errno != ESRCH)
+		fprintf(stderr, LOG_PREFIX "kill %ld: %s\n", (long)s->pid,
+			strerror(errno));
+}
+
+/* Describes a wait status: "exited with status 0", "killed by signal 9
+ * (Killed)". */
+static void
+describe(int st, char *buf, size_t len)
+{
+	if (WIFEXITED(st))
+		snprintf(buf, len, "exited with status %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		snprintf(buf, len, "killed by signal %d (%s)%s", WTERMSIG(st),
+			 strsignal(WTERMSIG(st)),
+#ifdef WCOREDUMP
+			 WCOREDUMP(st) ? ", core dumped" :
+#endif
+			 "");
+	else
+		snprintf(buf, len, "ended with wait status %d", st);
+}
+
+/* Records the end of one child; unexpected deaths drive the back-off. */
+static void
+reaped(struct master *m, pid_t pid, int st, long long now)
+{
+	char how[96];
+	struct slot *s = NULL;
+	long long lived;
+
+	for (size_t i = 0; i < MAX_SLOTS; i++)
+		if (m->slot[i].state != SLOT_FREE && m->slot[i].pid == pid)
+			s = &m->slot[i];
+	if (s == NULL)
+		return;  /* not ours (cannot happen: we fork only workers) */
+	describe(st, how, sizeof(how));
+	lived = now - s->started;
+	if (s->state == SLOT_RETIRING || m->stopping) {
+		fprintf(stderr, LOG_PREFIX "worker %ld (generation %u) %s "
+			"after %lld ms: retired\n", (long)pid, s->gen, how,
+			lived);
+	} else {
+		/* The first death is answered at once; only workers that
+		 * keep dying young (a crash at start) are slowed down. */
+		if (lived >= MASTER_HEALTHY_MS)
+			m->young_deaths = 0;
+		else
+			m->young_deaths++;
+		if (m->young_deaths <= 1)
+			m->backoff = 0;
+		else if (m->backoff == 0)
+			m->backoff = MASTER_BACKOFF_MIN_MS;
+		else if ((m->backoff *= 2) > MASTER_BACKOFF_MAX_MS)
+			m->backoff = MASTER_BACKOFF_MAX_MS;
+		m->spawn_at = now + m->backoff;
+		m->last_death = now;
+		fprintf(stderr, LOG_PREFIX "worker %ld (generation %u) %s "
+			"after %lld ms; respawning in %lld ms\n", (long)pid,
+			s->gen, how, lived, m->backoff);
+	}
+	memset(s, 0, sizeof(*s));
+}
+
+static void
+reap(struct master *m)
+{
+	pid_t pid;
+	int st;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+		reaped(m, pid, st, now_ms());
+}
+
+/* ---- the decisions of one loop turn --------------------------------- */
+
+/* Starts missing workers and advances a rolling reload by one step. */
+static void
+supervise(struct master *m, long long now)
+{
+	unsigned serving = 0, old = 0;
+	bool young = false;
+	struct slot *oldest = NULL;
+
+	if (m->young_deaths > 0 && now - m->last_death >= MASTER_HEALTHY_MS) {
+		m->young_deaths = 0;  /* workers have lived long enough */
+		m->backoff = 0;
+	}
+	for (size_t i = 0; i < MAX_SLOTS; i++) {
+		struct slot *s = &m->slot[i];
+
+		if (s->state != SLOT_SERVING)
+			continue;
+		serving++;
+		if (s->gen != m->gen) {
+			old++;
+			if (oldest == NULL || s->started < oldest->started)
+				oldest = s;
+		} else if (now - s->started < MASTER_READY_MS) {
+			young = true;
+		}
+	}
+	if (serving < m->mc->workers) {
+		/* Start (or replace) every missing worker at once; a failed
+		 * fork moves spawn_at and ends the loop. */
+		for (; serving < m->mc->workers && now >= m->spawn_at;
+		     serving++)
+			spawn(m, now);
+	} else if (old > 0 && !young) {
+		if (serving > m->mc->workers) {
+			fprintf(stderr, LOG_PREFIX "retiring worker %ld "
+				"(generation %u)\n", (long)oldest->pid,
+				oldest->gen);
+			retire(oldest, now);
+		} else if (now >= m->spawn_at) {
+			spawn(m, now);
+		}
+	}
+	for (size_t i = 0; i < MAX_SLOTS; i++) {
+		struct slot *s = &m->slot[i];
+
+		if (s->state == SLOT_RETIRING && now >= s->kill_at) {
+			fprintf(stderr, LOG_PREFIX "worker %ld did not finish "
+				"within %d ms: SIGKILL\n", (long)s->pid,
+				MASTER_STOP_TIMEOUT_MS);
+			kill(s->pid, SIGKILL);
+			s->kill_at = now + MASTER_STOP_TIMEOUT_MS;
+		}
+	}
+}
+
+/* Milliseconds until the loop has something to do without a signal. */
+static long long
+next_wait(const struct master *m, long long now)
+{
+	long long w = MAX_WAIT_MS;
+
+	if (m->spawn_at > now && m->spawn_at - now < w)
+		w = m->spawn_at - now;
+	for (size_t i = 0; i < MAX_SLOTS; i++) {
+		const struct slot *s = &m->slot[i];
+		long long t = 0;
+
+		if (s->state == SLOT_SERVING && s->gen == m->gen)
+			t = s->started + MASTER_READY_MS;
+		else if (s->state == SLOT_RETIRING)
+			t = s->kill_at;
+		if (t > now && t - now < w)
+			w = t - now;
+	}
+	return w > 0 ? w : 1;
+}
+
+static void
+reload(struct master *m)
+{
+	struct app next;
+	char err[1024];
+
+	fflush(NULL);
+	if (app_init(&next, &m->cur.cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, LOG_PREFIX "reload failed: %s\n", err);
+		log_model("still serving", &m->cur, m->gen);
+		return;
+	}
+	app_free(&m->cur);
+	m->cur = next;
+	m->gen++;
+	/* A new model deserves a fresh start of the back-off. */
+	m->young_deaths = 0;
+	m->backoff = 0;
+	m->spawn_at = 0;
+	log_model("reload: rolling restart with", &m->cur, m->gen);
+}
+
+static void
+stop(struct master *m, int sig, long long now)
+{
+	fprintf(stderr, LOG_PREFIX "%s: stopping the workers\n",
+		strsignal(sig));
+	m->stopping = true;
+	m->stop_at = now + MASTER_STOP_TIMEOUT_MS;
+	for (size_t i = 0; i < MAX_SLOTS; i++)
+		if (m->slot[i].state != SLOT_FREE)
+			kill(m->slot[i].pid, SIGTERM);
+}
+
+static bool
+any_worker(const struct master *m)
+{
+	for (size_t i = 0; i < MAX_SLOTS; i++)
+		if (m->slot[i].state != SLOT_FREE)
+			return true;
+	return false;
+}
+
+/* After the stop deadline: SIGKILL whatever is left, once. */
+static void
+force(struct master *m)
+{
+	for (size_t i = 0; i < MAX_SLOTS; i++) {
+		if (m->slot[i].state == SLOT_FREE)
+			continue;
+		fprintf(stderr, LOG_PREFIX "worker %ld did not stop within "
+			"%d ms: SIGKILL\n", (long)m->slot[i].pid,
+			MASTER_STOP_TIMEOUT_MS);
+		kill(m->slot[i].pid, SIGKILL);
+	}
+	m->stop_at = now_ms() + MASTER_STOP_TIMEOUT_MS;
+}
+
+static int
+setup(struct master *m)
+{
+	struct sigaction sa;
+	sigset_t set;
+	int fl;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	/* Handlers that do nothing: the signals stay blocked and are taken
+	 * by sigtimedwait, but SIGCHLD must not be discarded as ignored. */
+	sa.sa_handler = nothing;
+	sigemptyset(&set);
+	for (size_t i = 0; i < 4; i++) {
+		if (sigaction(master_signals[i], &sa, &m->old_act[i]) != 0)
+			return -1;
+		sigaddset(&set, master_signals[i]);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (sigprocmask(SIG_BLOCK, &set, &m->old_mask) != 0)
+		return -1;
+	/* Every worker polls the socket and only one wins each accept: the
+	 * others must get EAGAIN instead of sleeping in accept() with their
+	 * stop signals blocked. */
+	fl = fcntl(m->mc->sock, F_GETFL);
+	if (fl < 0 || fcntl(m->mc->sock, F_SETFL, fl | O_NONBLOCK) != 0)
+		return -1;
+	return 0;
+}
+
+int
+master_run(struct app *app, const struct master_config *mc)
+{
+	static struct master m;  /* 4 KiB of slots: keep it off the stack */
+	sigset_t set;
+
+	memset(&m, 0, sizeof(m));
+	m.mc = mc;
+	m.cur = *app;
+	memset(app, 0, sizeof(*app));
+	m.gen = 1;
+	m.self = getpid();
+	if (mc->workers < 1 || mc->workers > MASTER_MAX_WORKERS ||
+	    setup(&m) != 0) {
+		fprintf(stderr, LOG_PREFIX "cannot start: %s\n",
+			mc->workers < 1 || mc->workers > MASTER_MAX_WORKERS ?
+			"bad number of workers" : strerror(errno));
+		app_free(&m.cur);
+		return 1;
+	}
+	fprintf(stderr, LOG_PREFIX "pid %ld, %u workers\n", (long)m.self,
+		mc->workers);
+	log_model("serving", &m.cur, m.gen);
+	sigemptyset(&set);
+	for (size_t i = 0; i < 4; i++)
+		sigaddset(&set, master_signals[i]);
+	for (;;) {
+		long long now, w;
+		struct timespec ts;
+		int sig;
+
+		reap(&m);
+		now = now_ms();
+		if (m.stopping) {
+			if (!any_worker(&m))
+				break;
+			if (now >= m.stop_at)
+				force(&m);
+			w = m.stop_at - now;
+			if (w > MAX_WAIT_MS)
+				w = MAX_WAIT_MS;
+			if (w < 1)
+				w = 1;
+		} else {
+			supervise(&m, now);
+			w = next_wait(&m, now);
+		}
+		ts.tv_sec = (time_t)(w / 1000);
+		ts.tv_nsec = (long)(w % 1000) * 1000000;
+		sig = sigtimedwait(&set, NULL, &ts);
+		if (sig == SIGHUP && !m.stopping)
+			reload(&m);
+		else if (sig == SIGHUP)
+			fprintf(stderr, LOG_PREFIX "stopping: reload "
+				"ignored\n");
+		else if ((sig == SIGTERM || sig == SIGINT) && !m.stopping)
+			stop(&m, sig, now_ms());
+	}
+	fprintf(stderr, LOG_PREFIX "all workers stopped; exiting\n");
+	app_free(&m.cur);
+	sigprocmask(SIG_SETMASK, &m.old_mask, NULL);
+	return 0;
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# tests/api/slow_client.bats - a client that sends part of a request body
+# and stalls must not hold a worker.  Stack: `tagifai-fcgi --workers 1`
+# (ONE worker, so a held worker would stall every other request) behind
+# lighttpd in socket mode with server.max-read-idle = 2.  lighttpd buffers
+# the whole request body before it talks to the FastCGI backend
+# (server.stream-request-body = 0, its default), so the stalled request
+# never reaches the worker, and the idle connection is closed after the
+# read timeout.  doc/SUPERVISION.md lists the matching nginx and Apache
+# settings.
+
+load lib
+load supervise
+
+READ_IDLE=2
+
+setup_file() {
+	stack_init "$LIGHTTPD"
+	sv_master 1
+	sv_lighttpd "server.max-read-idle = $READ_IDLE" \
+		"server.stream-request-body = 0"
+}
+
+teardown_file() {
+	stack_stop
+}
+
+# Open a raw connection, send the headers of a POST with Content-Length
+# 1000 and 10 bytes of body, then stall.  Writes "open" to $1 once sent and
+# then, when the server closes the connection (bounded: 30 s), a line
+# "closed SECONDS BYTES-RECEIVED" (or "timeout" if it never closes).
+stalled_client() {
+	"$PYTHON3" - "$1" "${BASE#http://}" <<'EOF'
+import socket, sys, time
+out, hostport = sys.argv[1], sys.argv[2]
+host, port = hostport.rsplit(":", 1)
+s = socket.create_connection((host, int(port)), timeout=30)
+s.sendall(b"POST /predict HTTP/1.1\r\nHost: " + hostport.encode() +
+          b"\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n"
+          b"X-Request-Id: stalled-client-1\r\n\r\n" + b'{"texts":[')
+t0 = time.monotonic()
+with open(out, "w") as f:
+    f.write("open\n")
+got = b""
+try:
+    while True:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        got += chunk
+    line = "closed %.1f %d" % (time.monotonic() - t0, len(got))
+except socket.timeout:
+    line = "timeout"
+except ConnectionResetError:
+    line = "closed %.1f %d reset" % (time.monotonic() - t0, len(got))
+with open(out, "a") as f:
+    f.write(line + "\n")
+EOF
+}
+
+@test "slow client: a stalled request body does not hold the only worker, and lighttpd closes it" {
+	local i code n=0
+	stalled_client "$STACK_DIR/stalled.out" 3>&- &
+	local client=$!
+	for ((i = 0; i < 100; i++)); do
+		[ -s "$STACK_DIR/stalled.out" ] && break
+		sleep 0.05
+	done
+	grep -q '^open' "$STACK_DIR/stalled.out"
+	# While the client stalls, the single worker answers everyone else.
+	# Count the answers that came back while the stalled connection was
+	# still open (the check after each answer is what makes it "while").
+	local during=0
+	for ((i = 0; i < 10; i++)); do
+		code=$(curl -s -o /dev/null -m 5 -w '%{http_code}' -X POST \
+			-H 'Content-Type: application/json' -d "$SV_TEXT" "$BASE/predict")
+		[ "$code" = 200 ] && n=$((n + 1))
+		grep -q '^closed' "$STACK_DIR/stalled.out" || during=$((during + 1))
+	done
+	echo "# $n of 10 requests answered, $during while the client stalled" >&3
+	[ "$n" -eq 10 ]
+	[ "$during" -ge 1 ]
+	wait "$client"
+	sed "s/^/# /" "$STACK_DIR/stalled.out" >&3
+	grep -q '^closed' "$STACK_DIR/stalled.out"
+	# The body never reached the application: lighttpd buffered it.
+	run grep -c 'id=stalled-client-1' "$STACK_DIR/master.out"
+	[ "$output" = 0 ]
+	# And the worker that served the others is still the only one.
+	[ "$(sv_workers | wc -l)" -eq 1 ]
+}
+
+@test "slow client: no worker died or failed while the client stalled" {
+	run grep -E 'killed by signal|exited with status [1-9]' "$STACK_DIR/master.out"
+	[ "$status" -eq 1 ]
+}
