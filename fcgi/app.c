@@ -77,6 +77,30 @@ out:
 	return rc;
 }
 
+static void
+free_members(struct app_member *m, size_t n)
+{
+	for (size_t i = 0; m != NULL && i < n; i++) {
+		free(m[i].key);
+		free(m[i].json);
+	}
+	free(m);
+}
+
+static void
+free_reports(struct app *a)
+{
+	free_members(a->args, a->n_args);
+	free_members(a->perf, a->n_perf);
+	free(a->args_json);
+	free(a->perf_json);
+	free(a->arg_names);
+	a->args = a->perf = NULL;
+	a->n_args = a->n_perf = 0;
+	a->args_json = a->perf_json = a->arg_names = NULL;
+	a->reports_loaded = false;
+}
+
 static int
 identity(struct app *a, char *err, size_t err_len)
 {
@@ -134,6 +158,24 @@ arg_names(struct app *a, char *err, size_t err_len)
 }
 
 int
+app_reports(struct app *a, char *err, size_t err_len)
+{
+	if (a->reports_loaded)
+		return 0;
+	if (split_members(model_args_json(a->model), &a->args_json, &a->args,
+			  &a->n_args, "args", err, err_len) != 0 ||
+	    split_members(model_performance_json(a->model), &a->perf_json,
+			  &a->perf, &a->n_perf, "performance", err,
+			  err_len) != 0 ||
+	    arg_names(a, err, err_len) != 0) {
+		free_reports(a);
+		return -1;
+	}
+	a->reports_loaded = true;
+	return 0;
+}
+
+int
 app_init(struct app *a, const struct app_config *cfg, char *err,
 	 size_t err_len)
 {
@@ -154,14 +196,10 @@ app_init(struct app *a, const struct app_config *cfg, char *err,
 		snprintf(err, err_len, "out of memory");
 		goto fail;
 	}
-	if (split_members(model_args_json(a->model), &a->args_json, &a->args,
-			  &a->n_args, "args", err, err_len) != 0 ||
-	    split_members(model_performance_json(a->model), &a->perf_json,
-			  &a->perf, &a->n_perf, "performance", err,
-			  err_len) != 0 ||
-	    identity(a, err, err_len) != 0 || arg_names(a, err, err_len) != 0)
+	if (identity(a, err, err_len) != 0 ||
+	    (!cfg->lazy && app_reports(a, err, err_len) != 0))
 		goto fail;
-	if (www_load(&a->www, cfg->www_dir, a->www_notes,
+	if (www_load(&a->www, cfg->www_dir, cfg->lazy, a->www_notes,
 		     sizeof(a->www_notes)) != 0) {
 		snprintf(err, err_len, "out of memory");
 		goto fail;
@@ -172,24 +210,10 @@ fail:
 	return -1;
 }
 
-static void
-free_members(struct app_member *m, size_t n)
-{
-	for (size_t i = 0; m != NULL && i < n; i++) {
-		free(m[i].key);
-		free(m[i].json);
-	}
-	free(m);
-}
-
 void
 app_free(struct app *a)
 {
-	free_members(a->args, a->n_args);
-	free_members(a->perf, a->n_perf);
-	free(a->args_json);
-	free(a->perf_json);
-	free(a->arg_names);
+	free_reports(a);
 	free(a->model_json);
 	for (size_t k = 0; a->class_json != NULL && k < a->n_classes; k++)
 		free(a->class_json[k]);

@@ -28,6 +28,10 @@ struct app_config {
 	const char *prefix;       /* NULL: from SCRIPT_NAME/PATH_INFO */
 	size_t max_body;
 	struct schema_limits limits;
+	/* Plain CGI (one request per process): read the pages, static
+	 * files and the args/performance reports only when a request needs
+	 * them, instead of before the first accept. */
+	bool lazy;
 };
 
 /* A top-level member of args/performance, serialised as Python would. */
@@ -41,6 +45,7 @@ struct app {
 	struct app_config cfg;
 	struct model *model;
 	struct model_scratch *scratch;
+	bool reports_loaded;          /* args and perf below are set */
 	char *args_json;              /* the whole args object */
 	struct app_member *args;      /* its members */
 	size_t n_args;
@@ -56,12 +61,19 @@ struct app {
 	char www_notes[512];
 };
 
-/* Opens the model and loads the pages.  Returns 0, or -1 with a message
- * in err (the core_error text when the model fails).  On failure a is
- * left freed (app_free is safe to call). */
+/* Opens the model, and unless cfg->lazy, parses the reports and loads
+ * the pages.  Returns 0, or -1 with a message in err (the core_error
+ * text when the model fails).  On failure a is left freed (app_free is
+ * safe to call). */
 int app_init(struct app *a, const struct app_config *cfg, char *err,
 	     size_t err_len);
 void app_free(struct app *a);
+
+/* Makes sure args_json, args, arg_names, perf_json and perf are set
+ * (parsing the model's reports now when lazy).  Returns 0, or -1 with a
+ * message in err; a failure is not remembered. */
+int app_reports(struct app *a, char *err, size_t err_len)
+	__attribute__((warn_unused_result));
 
 /* The member called key (key_len bytes), or NULL. */
 const struct app_member *app_member_find(const struct app_member *m,

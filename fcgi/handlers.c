@@ -31,6 +31,20 @@ handlers_envelope(struct response *res, const struct request *req,
 	respond_json(res, 200, body, len);
 }
 
+/* The reports are parsed at start-up, or now in a lazy (CGI) process;
+ * false (after answering 500) when that fails. */
+static bool
+reports(struct app *app, struct response *res)
+{
+	char err[256];
+
+	if (app_reports(app, err, sizeof(err)) == 0)
+		return true;
+	fprintf(stderr, "tagifai-fcgi: %s\n", err);
+	respond_detail(res, 500, "Internal Server Error");
+	return false;
+}
+
 static void
 index_(struct app *app, struct request *req, const char *param,
        size_t param_len, struct response *res)
@@ -69,6 +83,8 @@ performance(struct app *app, struct request *req,
 	char *filter = NULL;
 
 	(void)param, (void)param_len;
+	if (!reports(app, res))
+		return;
 	if (url_query_get(req->target.query, "filter", &filter) != URL_OK) {
 		respond_detail(res, 400, "Invalid percent-encoding in the "
 			       "query string");
@@ -86,6 +102,8 @@ args(struct app *app, struct request *req, const char *param,
      size_t param_len, struct response *res)
 {
 	(void)param, (void)param_len;
+	if (!reports(app, res))
+		return;
 	wrap(res, req, "args", 4, app->args_json);
 }
 
@@ -95,10 +113,12 @@ static void
 arg(struct app *app, struct request *req, const char *param,
     size_t param_len, struct response *res)
 {
-	const struct app_member *m = app_member_find(app->args, app->n_args,
-						     param, param_len);
+	const struct app_member *m;
 	struct buf b = BUF_INIT;
 
+	if (!reports(app, res))
+		return;
+	m = app_member_find(app->args, app->n_args, param, param_len);
 	if (m != NULL) {
 		wrap(res, req, param, param_len, m->json);
 		return;
@@ -130,15 +150,15 @@ static void
 page(struct app *app, struct request *req, enum www_page p,
      struct response *res)
 {
-	size_t len = 0;
+	size_t len = 0, page_len = 0;
+	const char *text = www_page(&app->www, p, &page_len);
 	char *html;
 
-	if (app->www.page[p] == NULL) {
+	if (text == NULL) {
 		respond_detail(res, 404, "Not Found");
 		return;
 	}
-	html = www_render(app->www.page[p], app->www.page_len[p],
-			  req->target.prefix, &len);
+	html = www_render(text, page_len, req->target.prefix, &len);
 	respond_json(res, 200, html, len);
 	if (html != NULL)
 		res->content_type = "text/html; charset=utf-8";

@@ -427,6 +427,9 @@ main(int argc, char **argv)
 	}
 	/* Checked once: with --listen we never are CGI. */
 	cgi = cfg.listen == NULL && FCGX_IsCGI();
+	/* A CGI process answers one request: read pages and reports only if
+	 * that request needs them. */
+	cfg.lazy = cgi;
 	if (app_init(&app, &cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "tagifai-fcgi: %s\n", err);
 		return 1;

@@ -72,6 +72,17 @@ parse_length(const char *s, unsigned long long *out)
 	return true;
 }
 
+void
+request_origin(const struct request_io *io, struct url_origin *o)
+{
+	o->https = param(io, "HTTPS");
+	o->request_scheme = param(io, "REQUEST_SCHEME");
+	o->forwarded_proto = param(io, "HTTP_X_FORWARDED_PROTO");
+	o->host = param(io, "HTTP_HOST");
+	o->server_name = param(io, "SERVER_NAME");
+	o->server_port = param(io, "SERVER_PORT");
+}
+
 enum request_status
 request_init(struct request *r,
 	     const struct request_io *io,
@@ -112,12 +123,7 @@ request_init(struct request *r,
 			return REQUEST_ERR_NOMEM;
 		st = REQUEST_ERR_ESCAPE;
 	}
-	uo.https = param(io, "HTTPS");
-	uo.request_scheme = param(io, "REQUEST_SCHEME");
-	uo.forwarded_proto = param(io, "HTTP_X_FORWARDED_PROTO");
-	uo.host = param(io, "HTTP_HOST");
-	uo.server_name = param(io, "SERVER_NAME");
-	uo.server_port = param(io, "SERVER_PORT");
+	request_origin(io, &uo);
 	r->url = url_build(&uo, r->target.full_path, r->target.query);
 	ct = param(io, "CONTENT_TYPE");
 	if (ct != NULL && *ct != '\0') {
@@ -135,6 +141,63 @@ request_init(struct request *r,
 	return st;
 }
 
+/* No CONTENT_LENGTH: Apache mod_cgi passes a de-chunked body without one
+ * (RFC 3875 section 4.1.2 asks for it, but HTTP/1.1 chunked requests
+ * have no length to give), and a FastCGI server may do the same; the
+ * body then ends at EOF (the CGI pipe closes, FastCGI sends an empty
+ * FCGI_STDIN record).  At most max + 1 bytes are read so that a body
+ * over the limit is a 413 without holding more than the limit. */
+static enum request_status
+read_to_eof(struct request *r, const struct request_io *io,
+	    size_t max)
+{
+	size_t cap = 0, got = 0;
+	char *data = NULL;
+
+	for (;;) {
+		long n;
+
+		if (got == cap) {
+			size_t ncap = cap ? cap * 2 : REQUEST_BODY_CHUNK;
+			char *p;
+
+			if (ncap > max + 1)
+				ncap = max + 1;
+			if (ncap <= got) {
+				free(data);
+				return REQUEST_ERR_TOO_LARGE;
+			}
+			p = realloc(data, ncap + 1);
+			if (p == NULL) {
+				free(data);
+				return REQUEST_ERR_NOMEM;
+			}
+			data = p;
+			cap = ncap;
+		}
+		n = io->read(io->ctx, data + got, cap - got);
+		if (n < 0) {
+			free(data);
+			return REQUEST_ERR_SHORT;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got > max) {
+		free(data);
+		return REQUEST_ERR_TOO_LARGE;
+	}
+	if (got == 0) {
+		free(data);
+		return REQUEST_OK;
+	}
+	data[got] = '\0';
+	r->body = data;
+	r->body_len = got;
+	return REQUEST_OK;
+}
+
 enum request_status
 request_read_body(struct request *r,
 		  const struct request_io *io,
@@ -144,7 +207,9 @@ request_read_body(struct request *r,
 
 	if (r->bad_length)
 		return REQUEST_ERR_LENGTH;
-	if (!r->has_length || r->content_length == 0)
+	if (!r->has_length)
+		return read_to_eof(r, io, max);
+	if (r->content_length == 0)
 		return REQUEST_OK;
 	if (r->content_length > max)
 		return REQUEST_ERR_TOO_LARGE;

@@ -15,6 +15,7 @@
 
 #define REQUEST_ID_MAX 64     /* bytes of an accepted X-Request-Id */
 #define REQUEST_METHOD_MAX 16
+#define REQUEST_BODY_CHUNK 16384  /* first buffer of a body of unknown size */
 
 /* The transport: FastCGI (fcgiapp) or plain CGI (environ/stdin/stdout). */
 struct request_io {
@@ -61,8 +62,16 @@ enum request_status request_init(struct request *r,
 				 const char *prefix)
 	__attribute__((warn_unused_result));
 
+/* Fills o with io's HTTPS, REQUEST_SCHEME, HTTP_X_FORWARDED_PROTO,
+ * HTTP_HOST, SERVER_NAME and SERVER_PORT (borrowed from io: valid until
+ * the transport finishes the request). */
+void request_origin(const struct request_io *io, struct url_origin *o);
+
 /* Reads the body: CONTENT_LENGTH bytes, refusing more than max before
- * reading anything. */
+ * reading anything.  Without CONTENT_LENGTH (Apache mod_cgi with a
+ * chunked request) the body is read to EOF: at most max + 1 bytes, and
+ * REQUEST_ERR_TOO_LARGE when there are more than max.  On failure
+ * r->body stays NULL. */
 enum request_status request_read_body(struct request *r,
 				      const struct request_io *io,
 				      size_t max)

@@ -13,45 +13,24 @@
 #include "fcgi/handlers.h"
 #include "fcgi/log.h"
 #include "fcgi/server.h"
-#include "schemas/buf.h"
 
-/* Appends s percent-encoded as Starlette's RedirectResponse quotes its
- * Location (urllib.parse.quote with safe ":/%#?=@[]!$&'()*+,;"): no
- * byte of a decoded path can reach the header raw, so no CR/LF either. */
+/* 307 to the same URL without the trailing slashes (Starlette's
+ * redirect_slashes).  The Location is rebuilt from the decoded path,
+ * re-encoded (url_location): Starlette quotes the decoded path with '?'
+ * and '%' safe, which would turn "/args/%3F/" into "/args?". */
 static void
-add_quoted(struct buf *b, const char *s, size_t n)
+redirect(struct response *res, const struct request *req,
+	 const struct request_io *io)
 {
-	static const char safe[] = ":/%#?=@[]!$&'()*+,;_.-~";
+	struct url_origin uo;
 
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || (c != '\0' && strchr(safe, c)))
-			buf_add(b, &s[i], 1);
-		else
-			buf_addf(b, "%%%02X", c);
-	}
-}
-
-/* 307 to the same URL without the trailing slashes (Starlette). */
-static void
-redirect(struct response *res, const struct request *req)
-{
-	struct buf b = BUF_INIT;
-	const char *q = strchr(req->url, '?');
-	size_t end = q ? (size_t)(q - req->url) : strlen(req->url);
-
-	while (end > 0 && req->url[end - 1] == '/')
-		end--;
-	add_quoted(&b, req->url, end);
-	if (q != NULL)
-		add_quoted(&b, q, strlen(q));
+	request_origin(io, &uo);
 	res->status = 307;
 	res->content_type = RESPOND_JSON;
 	res->body = "";
 	res->len = 0;
-	res->location = buf_take(&b, NULL);
+	res->location = url_location(&uo, req->target.full_path,
+				     req->target.query);
 	if (res->location == NULL)
 		respond_json(res, 500, NULL, 0);
 }
@@ -104,7 +83,7 @@ dispatch(struct app *app, struct request *req,
 	case ROUTE_FOUND:
 		break;
 	case ROUTE_REDIRECT:
-		redirect(res, req);
+		redirect(res, req, io);
 		return;
 	case ROUTE_BAD_METHOD:
 		respond_detail(res, 405, "Method Not Allowed");

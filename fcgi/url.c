@@ -282,3 +282,81 @@ url_build(const struct url_origin *o, const char *full_path,
 	}
 	return buf_take(&b, NULL);
 }
+
+/* RFC 3986 section 3.3: pchar = unreserved / pct-encoded / sub-delims /
+ * ":" / "@"; "/" separates segments.  Section 3.4 adds "/" and "?" for
+ * the query, where '%' is kept because the query stays encoded. */
+static bool
+path_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') ||
+	       (c != '\0' && strchr("-._~!$&'()*+,;=:@/", c) != NULL);
+}
+
+static bool
+query_char(unsigned char c)
+{
+	return path_char(c) || c == '?' || c == '%';
+}
+
+/* Printable ASCII other than space: all a host can need. */
+static bool
+host_char(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f;
+}
+
+static void
+add_encoded(struct buf *b, const char *s, size_t n,
+	    bool (*keep)(unsigned char))
+{
+	size_t run = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (keep(c))
+			continue;
+		buf_add(b, s + run, i - run);
+		buf_addf(b, "%%%02X", c);
+		run = i + 1;
+	}
+	buf_add(b, s + run, n - run);
+}
+
+char *
+url_location(const struct url_origin *o, const char *full_path,
+	     const char *query)
+{
+	struct buf b = BUF_INIT;
+	const char *scheme = url_scheme(o), *host;
+	size_t n = strlen(full_path);
+
+	buf_adds(&b, scheme);
+	buf_adds(&b, "://");
+	host = set(o->host) ? o->host
+			    : set(o->server_name) ? o->server_name
+						  : "localhost";
+	add_encoded(&b, host, strlen(host), host_char);
+	if (!set(o->host) && set(o->server_port) &&
+	    !(strcmp(scheme, "http") == 0 &&
+	      strcmp(o->server_port, "80") == 0) &&
+	    !(strcmp(scheme, "https") == 0 &&
+	      strcmp(o->server_port, "443") == 0)) {
+		buf_adds(&b, ":");
+		add_encoded(&b, o->server_port, strlen(o->server_port),
+			    host_char);
+	}
+	while (n > 0 && full_path[n - 1] == '/')
+		n--;
+	if (n == 0)
+		buf_adds(&b, "/");
+	else
+		add_encoded(&b, full_path, n, path_char);
+	if (set(query)) {
+		buf_adds(&b, "?");
+		add_encoded(&b, query, strlen(query), query_char);
+	}
+	return buf_take(&b, NULL);
+}

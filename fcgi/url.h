@@ -81,6 +81,18 @@ struct url_origin {
  * malloc'd string or NULL on allocation failure. */
 char *url_build(const struct url_origin *o, const char *full_path,
 		const char *query);
+
+/* The Location of the trailing-slash redirect (307): scheme://host, then
+ * full_path (decoded) without its trailing slashes, re-encoded so that
+ * only RFC 3986 path characters (unreserved, sub-delims, ':', '@', '/')
+ * stay literal, then "?" and the raw query when non-empty, with every
+ * byte that is not an RFC 3986 query character (or '%') encoded.  Bytes
+ * that are not printable ASCII are encoded in the host too.  The result
+ * is printable ASCII without spaces: a decoded CR LF, '?' or UTF-8 byte
+ * can never reach the header raw.  Returns a malloc'd string (caller
+ * frees) or NULL on allocation failure. */
+char *url_location(const struct url_origin *o, const char *full_path,
+		   const char *query);
 const char *url_scheme(const struct url_origin *o);
 
 #endif

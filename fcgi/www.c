@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT
- * fcgi/www.c - loads the pages and static files at start-up.
+ * fcgi/www.c - loads the pages and static files: all at start-up for
+ * FastCGI, or the one a plain CGI request asks for.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -86,7 +87,7 @@ walk(struct www *w, const char *dir, const char *rel, int depth)
 	if (d == NULL)
 		return 0;
 	while ((e = readdir(d)) != NULL && w->n_files < WWW_MAX_FILES) {
-		char path[4096], name[1024];
+		char path[4096], name[WWW_MAX_NAME];
 		struct stat sb;
 
 		if (e->d_name[0] == '.')
@@ -125,7 +126,8 @@ walk(struct www *w, const char *dir, const char *rel, int depth)
 }
 
 int
-www_load(struct www *w, const char *dir, char *notes, size_t notes_len)
+www_load(struct www *w, const char *dir, bool lazy, char *notes,
+	 size_t notes_len)
 {
 	char path[4096];
 	size_t missing = 0;
@@ -134,9 +136,21 @@ www_load(struct www *w, const char *dir, char *notes, size_t notes_len)
 	w->files = calloc(WWW_MAX_FILES, sizeof(*w->files));
 	if (w->files == NULL)
 		return -1;
+	if (lazy) {
+		/* One request per process: read only what it asks for. */
+		w->lazy = true;
+		w->dir = strdup(dir);
+		if (w->dir == NULL) {
+			www_free(w);
+			return -1;
+		}
+		snprintf(notes, notes_len, "www %s: read on demand", dir);
+		return 0;
+	}
 	for (int i = 0; i < WWW__MAX; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, page_file[i]);
 		w->page[i] = slurp(path, &w->page_len[i]);
+		w->page_tried[i] = true;
 		missing += w->page[i] == NULL;
 	}
 	snprintf(path, sizeof(path), "%s/static", dir);
@@ -164,11 +178,77 @@ www_free(struct www *w)
 		free(w->files[i].data);
 	}
 	free(w->files);
+	free(w->dir);
 	memset(w, 0, sizeof(*w));
 }
 
+const char *
+www_page(struct www *w, enum www_page p, size_t *len)
+{
+	if ((unsigned)p >= WWW__MAX)
+		return NULL;
+	if (w->lazy && !w->page_tried[p]) {
+		char path[4096];
+
+		w->page_tried[p] = true;
+		if (snprintf(path, sizeof(path), "%s/%s", w->dir,
+			     page_file[p]) < (int)sizeof(path))
+			w->page[p] = slurp(path, &w->page_len[p]);
+	}
+	*len = w->page_len[p];
+	return w->page[p];
+}
+
+bool
+www_name_ok(const char *name)
+{
+	size_t parts = 0, n = strlen(name);
+	const char *p = name;
+
+	if (n == 0 || n >= WWW_MAX_NAME)
+		return false;
+	for (;;) {
+		const char *slash = strchr(p, '/');
+		size_t k = slash ? (size_t)(slash - p) : strlen(p);
+
+		/* The walk skips names starting with '.' (so "." and ".."
+		 * too) and goes WWW_MAX_DEPTH folders down. */
+		if (k == 0 || p[0] == '.' || ++parts > WWW_MAX_DEPTH + 1)
+			return false;
+		if (slash == NULL)
+			return true;
+		p = slash + 1;
+	}
+}
+
+/* Lazy: reads static/<name> into the table (once per name). */
+static const struct www_file *
+load_one(struct www *w, const char *name)
+{
+	struct www_file *f;
+	char path[4096];
+
+	if (!www_name_ok(name) || w->n_files >= WWW_MAX_FILES ||
+	    snprintf(path, sizeof(path), "%s/static/%s", w->dir, name) >=
+		    (int)sizeof(path))
+		return NULL;
+	f = &w->files[w->n_files];
+	f->data = slurp(path, &f->len);
+	if (f->data == NULL)
+		return NULL;
+	f->name = strdup(name);
+	if (f->name == NULL) {
+		free(f->data);
+		f->data = NULL;
+		return NULL;
+	}
+	f->type = www_content_type(name);
+	w->n_files++;
+	return f;
+}
+
 const struct www_file *
-www_find(const struct www *w, const char *name)
+www_find(struct www *w, const char *name)
 {
 	/* The table only holds names found at start-up; ".." can never
 	 * match one, but refuse it explicitly all the same. */
@@ -177,7 +257,7 @@ www_find(const struct www *w, const char *name)
 	for (size_t i = 0; i < w->n_files; i++)
 		if (strcmp(w->files[i].name, name) == 0)
 			return &w->files[i];
-	return NULL;
+	return w->lazy ? load_one(w, name) : NULL;
 }
 
 static const char *

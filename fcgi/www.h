@@ -1,19 +1,24 @@
 /* SPDX-License-Identifier: MIT
- * fcgi/www.h - the pages (/docs, /redoc, /demo) and static files, read
- * once at start-up into memory.
+ * fcgi/www.h - the pages (/docs, /redoc, /demo) and static files.
  *
- * Requests never touch the file system: a static file is found by exact
- * name in a table built from <www>/static/ at start-up, so no path a
- * client sends can reach another file.
+ * A FastCGI process reads them once at start-up into memory, and then
+ * requests never touch the file system: a static file is found by exact
+ * name in a table built from <www>/static/, so no path a client sends can
+ * reach another file.  A plain CGI process answers one request, so it
+ * reads nothing at start-up ("lazy"): a page when it is asked for, and a
+ * static file by its name, which must then look like a name the start-up
+ * walk could have found (www_name_ok).
  */
 #ifndef FCGI_WWW_H
 #define FCGI_WWW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define WWW_MAX_FILES 256            /* files under static/ */
 #define WWW_MAX_FILE (8u << 20)      /* bytes per file */
 #define WWW_MAX_DEPTH 4              /* sub-folders under static/ */
+#define WWW_MAX_NAME 1024            /* bytes of a name under static/ */
 
 enum www_page {
 	WWW_DOCS,    /* docs.html */
@@ -34,16 +39,32 @@ struct www {
 	size_t page_len[WWW__MAX];
 	struct www_file *files;
 	size_t n_files;
+	char *dir;                 /* lazy only: the folder */
+	bool lazy;
+	bool page_tried[WWW__MAX]; /* lazy only: page[] was looked for */
 };
 
-/* Loads dir's pages and static files.  Missing files are not errors (the
- * routes answer 404); returns 0, or -1 on allocation failure.  notes
- * receives a short summary for the ready line. */
-int www_load(struct www *w, const char *dir, char *notes, size_t notes_len);
+/* Prepares dir's pages and static files: reads them all now, or with
+ * lazy only remembers dir (plain CGI).  Missing files are not errors
+ * (the routes answer 404); returns 0, or -1 on allocation failure.
+ * notes receives a short summary for the ready line.  Free with
+ * www_free in every case. */
+int www_load(struct www *w, const char *dir, bool lazy, char *notes,
+	     size_t notes_len);
 void www_free(struct www *w);
 
-/* The static file called name, or NULL. */
-const struct www_file *www_find(const struct www *w, const char *name);
+/* Page p (reading it now when lazy), its length in *len; NULL when
+ * missing.  Owned by w. */
+const char *www_page(struct www *w, enum www_page p, size_t *len);
+
+/* The static file called name (a path under static/), or NULL.  When
+ * lazy, a name that passes www_name_ok is read now and kept in w. */
+const struct www_file *www_find(struct www *w, const char *name);
+
+/* True when name could be a file of the start-up walk: 1 to
+ * WWW_MAX_DEPTH + 1 non-empty '/'-separated parts, none starting with
+ * '.', shorter than WWW_MAX_NAME. */
+bool www_name_ok(const char *name);
 
 /* Content-Type for a file name, by extension. */
 const char *www_content_type(const char *name);

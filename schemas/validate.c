@@ -4,7 +4,8 @@
  * Order and wording follow pydantic 1.10 (pydantic/errors.py,
  * pydantic/validators.py): None is refused before type checks, a model
  * accepts only a dict (or what dict() turns into one: an empty list or an
- * empty string become {}), strings accept numbers and booleans by str(),
+ * empty string become {}, a list of [string, value] pairs a dict of
+ * them), strings accept numbers and booleans by str(),
  * lengths count code points, and a list's own validators run only when all
  * of its items were valid.  Every problem is reported, not only the first.
  */
@@ -186,15 +187,46 @@ check_array(struct vctx *v, const struct schema *s,
 	v->invalid = v->invalid || had_invalid;
 }
 
+/* True when dict(val) would give a dict with string keys: a list of
+ * [key, value] lists whose keys are strings (pydantic v1's Model.validate
+ * calls dict() on anything that is not a dict).  An empty list counts. */
+static bool
+pair_list(const struct pyjson *val)
+{
+	if (val->type != PYJSON_ARRAY)
+		return false;
+	for (const struct pyjson *it = val->first; it != NULL; it = it->next)
+		if (it->type != PYJSON_ARRAY || it->count != 2 ||
+		    it->first->type != PYJSON_STRING)
+			return false;
+	return true;
+}
+
+/* The value of the last pair called name (dict(): the last one wins). */
+static const struct pyjson *
+pair_get(const struct pyjson *val, const char *name)
+{
+	const struct pyjson *found = NULL;
+	size_t n = strlen(name);
+
+	for (const struct pyjson *it = val->first; it != NULL; it = it->next)
+		if (it->first->len == n && memcmp(it->first->text, name, n) == 0)
+			found = it->first->next;
+	return found;
+}
+
 static void
 check_object(struct vctx *v, const struct schema *s,
 	     const struct pyjson *val, struct loc *loc)
 {
-	bool empty = (val->type == PYJSON_ARRAY && val->count == 0) ||
-		     (val->type == PYJSON_STRING && val->len == 0);
+	bool pairs = pair_list(val);
 
-	/* pydantic's Model.validate tries dict(value): [] and "" give {}. */
-	if (val->type != PYJSON_OBJECT && !empty) {
+	/* pydantic's Model.validate tries dict(value): [] and "" give {},
+	 * and so does a list of [string, value] pairs.  (Other iterables of
+	 * pairs, such as ["ab"] or [[1, 2]], stay a type_error.dict here:
+	 * pydantic makes {"a": "b"} or fails on the non-string key.) */
+	if (val->type != PYJSON_OBJECT && !pairs &&
+	    !(val->type == PYJSON_STRING && val->len == 0)) {
 		problem(v, loc, "value is not a valid dict", "type_error.dict",
 			false, 0);
 		return;
@@ -202,7 +234,8 @@ check_object(struct vctx *v, const struct schema *s,
 	for (size_t f = 0; f < s->n_fields && !v->nomem; f++) {
 		const struct schema_field *fd = &s->fields[f];
 		const struct pyjson *m = val->type == PYJSON_OBJECT
-			? pyjson_get(val, fd->name) : NULL;
+			? pyjson_get(val, fd->name)
+			: pairs ? pair_get(val, fd->name) : NULL;
 
 		if (!push(loc, fd->name, 0))
 			continue;
@@ -262,6 +295,7 @@ validate_jsondecode(const struct pyjson_error *err,
 		    cJSON *detail)
 {
 	char msg[192];
+	struct buf quoted = BUF_INIT;
 	char *clean = NULL;
 	cJSON *e = cJSON_CreateObject(), *loc, *ctx;
 	enum validate_status st = VALIDATE_ERR_NOMEM;
@@ -280,15 +314,19 @@ validate_jsondecode(const struct pyjson_error *err,
 		    NULL)
 		goto out;
 	ctx = cJSON_AddObjectToObject(e, "ctx");
-	/* The document is echoed; keep the answer valid UTF-8 JSON. */
+	/* The document is echoed whole, NUL bytes included (as \u0000):
+	 * cJSON strings stop at the first NUL, so the JSON string is written
+	 * by the length-aware buf_add_json_str and added raw.  Invalid UTF-8
+	 * becomes U+FFFD so the answer stays valid UTF-8 JSON. */
 	if (len >= 3 && memcmp(doc, "\xEF\xBB\xBF", 3) == 0) {
 		doc += 3;
 		len -= 3;
 	}
-	clean = buf_utf8_sanitize(doc, len, NULL);
+	buf_add_json_str(&quoted, doc, len);
+	clean = buf_take(&quoted, NULL);
 	if (ctx == NULL || clean == NULL ||
 	    cJSON_AddStringToObject(ctx, "msg", err->msg) == NULL ||
-	    cJSON_AddStringToObject(ctx, "doc", clean) == NULL ||
+	    cJSON_AddRawToObject(ctx, "doc", clean) == NULL ||
 	    cJSON_AddNumberToObject(ctx, "pos", (double)err->pos) == NULL ||
 	    cJSON_AddNumberToObject(ctx, "lineno", (double)err->lineno) ==
 		    NULL ||

@@ -123,6 +123,19 @@ assert_422() {  # BODY LOC MSG TYPE
 	[ "$(jq_ 'd["detail"][0]["type"]')" = "$4" ]
 }
 
+@test "a list of [string, value] pairs is a dict, as pydantic v1's dict() makes it" {
+	cgi POST /predict '{"texts":[[["text","hi"]]]}'
+	[ "$status_code" = 200 ]
+	[ "$(jq_ 'd["data"]["predictions"][0]["input_text"]')" = hi ]
+	cgi POST /predict '[["texts",[{"text":"a"}]],["texts",[[["text","b"]]]]]'
+	[ "$status_code" = 200 ]
+	[ "$(jq_ '[p["input_text"] for p in d["data"]["predictions"]]')" = '["b"]' ]
+	cgi POST /predict '{"texts":[[["text","hi"],["x"]]]}'
+	[ "$status_code" = 422 ]
+	[ "$(jq_ 'd["detail"][0]["type"]')" = type_error.dict ]
+	[ "$(jq_ 'd["detail"][0]["loc"]')" = '["body", "texts", 0]' ]
+}
+
 @test "each validation problem is a 422 in pydantic's words" {
 	assert_422 '{"texts":[]}' '["body", "texts"]' \
 		"List of texts to classify cannot be empty." value_error
@@ -183,6 +196,41 @@ assert_422() {  # BODY LOC MSG TYPE
 	[ "$status_code" = 413 ]
 }
 
+# Runs a POST whose body (file $1) comes without CONTENT_LENGTH, as
+# Apache mod_cgi passes a de-chunked request body.
+cgi_no_length() {
+	cgi_env_for POST /predict ""
+	cgi_rc=0
+	env -i "${cgi_env[@]}" "$BIN" --model "$MODEL" ${SERVICE_ARGS:-} \
+		<"$1" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/stderr" ||
+		cgi_rc=$?
+	split_answer "$BATS_TEST_TMPDIR/out"
+}
+
+@test "without CONTENT_LENGTH the body is read to EOF, up to --max-body" {
+	printf '%s' "$P" >"$BATS_TEST_TMPDIR/p.json"
+	cgi_no_length "$BATS_TEST_TMPDIR/p.json"
+	[ "$cgi_rc" -eq 0 ]
+	[ "$status_code" = 200 ]
+	[ "$(jq_ 'len(d["data"]["predictions"])')" = 2 ]
+	# Exactly --max-body bytes is accepted, one more is a 413.
+	n=$(wc -c <"$BATS_TEST_TMPDIR/p.json" | tr -d ' ')
+	SERVICE_ARGS="--max-body $n" cgi_no_length "$BATS_TEST_TMPDIR/p.json"
+	[ "$status_code" = 200 ]
+	SERVICE_ARGS="--max-body $((n - 1))" cgi_no_length "$BATS_TEST_TMPDIR/p.json"
+	[ "$status_code" = 413 ]
+	[[ "$(jq_ 'd["detail"]')" == *"$((n - 1)) bytes"* ]]
+	# A body far over the limit is refused without being held whole.
+	head -c 5000000 /dev/zero >"$BATS_TEST_TMPDIR/big"
+	SERVICE_ARGS="--max-body 1000" cgi_no_length "$BATS_TEST_TMPDIR/big"
+	[ "$status_code" = 413 ]
+	# No body at all is still "field required".
+	: >"$BATS_TEST_TMPDIR/empty"
+	cgi_no_length "$BATS_TEST_TMPDIR/empty"
+	[ "$status_code" = 422 ]
+	[ "$(jq_ 'd["detail"][0]["type"]')" = value_error.missing ]
+}
+
 @test "a bad CONTENT_LENGTH is a 400" {
 	for v in abc -5 1e3 ' 5'; do
 		CGI_CONTENT_LENGTH=$v cgi POST /predict
@@ -224,6 +272,29 @@ assert_422() {  # BODY LOC MSG TYPE
 	[ "$status_code" = 307 ]
 	[ "$(header Location)" = "http://127.0.0.1:8000/args/a%0D%0ASet-Cookie:%20x" ]
 	! grep -qi '^Set-Cookie' "$headers"
+}
+
+@test "a redirect Location is printable ASCII with the path re-encoded" {
+	# Hostile corpus 142-146: CR LF, a blank line, '?', space + UTF-8, 0xFF.
+	cgi GET '/args/a%0d%0aSet-Cookie:%20pwned=1/'
+	[ "$(header Location)" = "http://127.0.0.1:8000/args/a%0D%0ASet-Cookie:%20pwned=1" ]
+	! grep -qi '^Set-Cookie' "$headers"
+	cgi GET '/args/%0D%0A%0D%0A%3Chtml%3E/'
+	[ "$(header Location)" = "http://127.0.0.1:8000/args/%0D%0A%0D%0A%3Chtml%3E" ]
+	# A blank line in Location would end the headers before these.
+	[ -n "$(header X-Request-Id)" ]
+	[ ! -s "$body" ]
+	cgi GET '/args/%3F/'
+	[ "$status_code" = 307 ]
+	[ "$(header Location)" = "http://127.0.0.1:8000/args/%3F" ]
+	cgi GET '/args/a%20%C3%A9/?x=1'
+	[ "$(header Location)" = "http://127.0.0.1:8000/args/a%20%C3%A9?x=1" ]
+	cgi GET '/args/%FF/'
+	[ "$(header Location)" = "http://127.0.0.1:8000/args/%FF" ]
+	# Raw bytes in the query (a lenient server passes them) are encoded.
+	CGI_QUERY_STRING=$'a=1 \r\nX: y' cgi GET '/args/'
+	[ "$(header Location)" = "http://127.0.0.1:8000/args?a=1%20%0D%0AX:%20y" ]
+	! grep -qi '^X: ' "$headers"
 }
 
 @test "bad percent-escapes in the path or the query are a 400" {

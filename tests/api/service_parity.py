@@ -196,6 +196,13 @@ CASES = [
     ("POST", P, b'\xef\xbb\xbf{"texts":[{"text":"bom"}]}', J),
     ("POST", P, b'{"texts":' + b'[' * 500 + b']' * 500 + b'}', J),
     ("POST", P, b'{"texts":' + b'[' * 5000 + b']' * 5000 + b'}', J),
+    # pydantic v1 dict()s a list of [string, value] pairs (hostile 048).
+    ("POST", P, b'{"texts":[[["text","hi"]],[["text","a"],["x",1],["text","b"]]]}', J),
+    ("POST", P, b'[["texts",[{"text":"hi"}]]]', J),
+    ("POST", P, b'{"texts":[[["text",""]],[["text",null]],[["tex","hi"]],[["text","a","b"]]]}', J),
+    # A raw NUL is echoed in the jsondecode ctx.doc (hostile 070/071).
+    ("POST", P, b'{"texts":[{"text":"a\x00b"}]}', J),
+    ("POST", P, b'{"texts":\x00[{"text":"a"}]}', J),
 ]
 
 

@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: MIT
  * tests/unit/route_test.c - the route table and the route path that each
  * web server's CGI variables lead to (lighttpd, nginx, Apache mod_fcgid
- * and mod_proxy_fcgi; at the root and under a prefix).
+ * and mod_proxy_fcgi; at the root and under a prefix), and the files
+ * the static route may reach, preloaded (FastCGI) or lazily (CGI).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fcgi/route.h"
 #include "fcgi/url.h"
+#include "fcgi/www.h"
 #include "tests/unit/tap.h"
 
 struct route_case {
@@ -193,6 +198,102 @@ url_target_should_refuse_bad_escapes(void)
 	}
 }
 
+static void
+put(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (f != NULL) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static void
+www_name_ok_should_accept_only_walkable_names(void)
+{
+	static const struct {
+		const char *name;
+		bool ok;
+	} cases[] = {
+		{ "docs.js", true },
+		{ "vendor/swagger-ui.css", true },
+		{ "a/b/c/d/e.js", true },       /* 4 folders down */
+		{ "a/b/c/d/e/f.js", false },    /* 5: deeper than the walk */
+		{ "", false },
+		{ "/etc/passwd", false },
+		{ "a//b", false },
+		{ "a/", false },
+		{ "../x", false },
+		{ "a/../../x", false },
+		{ ".hidden", false },
+		{ "vendor/.git/config", false },
+		{ "./docs.js", false },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		tap_ok(www_name_ok(cases[i].name) == cases[i].ok,
+		       "www_name_ok should %s '%s'",
+		       cases[i].ok ? "accept" : "refuse", cases[i].name);
+}
+
+/* Both modes find the same files; the lazy one reads nothing up front. */
+static void
+www_find_should_agree_preloaded_and_lazy(void)
+{
+	char dir[] = "/tmp/www_test.XXXXXX", path[512], notes[256];
+	static const char *const names[] = {
+		"app.js", "sub/x.css", ".secret", "sub", "nope.js", "../x",
+	};
+	static const bool found[] = { true, true, false, false, false,
+				      false };
+
+	if (mkdtemp(dir) == NULL) {
+		tap_ok(0, "mkdtemp");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/static", dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/static/sub", dir);
+	mkdir(path, 0700);
+	put(dir, "docs.html", "<p>@BASE@</p>");
+	put(dir, "static/app.js", "var a;");
+	put(dir, "static/sub/x.css", "p{}");
+	put(dir, "static/.secret", "no");
+	put(dir, "x", "outside");
+	for (int lazy = 0; lazy <= 1; lazy++) {
+		struct www w;
+		size_t len = 0;
+		const char *page;
+
+		tap_ok(www_load(&w, dir, lazy, notes, sizeof(notes)) == 0,
+		       "www_load (lazy %d) should succeed", lazy);
+		tap_ok(w.n_files == (lazy ? 0u : 2u),
+		       "www_load (lazy %d) should read %d static files now",
+		       lazy, lazy ? 0 : 2);
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			const struct www_file *f = www_find(&w, names[i]);
+
+			tap_ok((f != NULL) == found[i],
+			       "www_find (lazy %d) should %s '%s'", lazy,
+			       found[i] ? "find" : "not find", names[i]);
+		}
+		tap_ok(www_find(&w, "app.js") == www_find(&w, "app.js"),
+		       "www_find (lazy %d) should read a file once", lazy);
+		page = www_page(&w, WWW_DOCS, &len);
+		tap_ok(page != NULL && len == 13,
+		       "www_page (lazy %d) should give docs.html", lazy);
+		tap_ok(www_page(&w, WWW_REDOC, &len) == NULL,
+		       "www_page (lazy %d) should miss redoc.html", lazy);
+		www_free(&w);
+	}
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	tap_ok(system(path) == 0, "clean up %s", dir);
+}
+
 int
 main(void)
 {
@@ -200,5 +301,7 @@ main(void)
 	route_find_should_match_the_table();
 	url_target_should_find_the_route_for_each_server();
 	url_target_should_refuse_bad_escapes();
+	www_name_ok_should_accept_only_walkable_names();
+	www_find_should_agree_preloaded_and_lazy();
 	return tap_done();
 }

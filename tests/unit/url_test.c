@@ -128,9 +128,62 @@ url_build_should_rebuild_the_request_url(void)
 	}
 }
 
+static void
+url_location_should_keep_the_header_printable_ascii(void)
+{
+	static const struct {
+		struct url_origin o;
+		const char *path, *query, *want;
+	} cases[] = {
+		{ { NULL, NULL, NULL, "h", NULL, NULL }, "/args/", "a=1",
+		  "http://h/args?a=1" },
+		{ { NULL, NULL, NULL, "h", NULL, NULL }, "/args//", "",
+		  "http://h/args" },
+		/* Decoded CR LF: a raw one would split the header. */
+		{ { NULL, NULL, NULL, "h", NULL, NULL },
+		  "/args/a\r\nSet-Cookie: pwned=1/", NULL,
+		  "http://h/args/a%0D%0ASet-Cookie:%20pwned=1" },
+		{ { NULL, NULL, NULL, "h", NULL, NULL },
+		  "/args/\r\n\r\n<html>/", NULL,
+		  "http://h/args/%0D%0A%0D%0A%3Chtml%3E" },
+		/* A decoded '?' belongs to the path, not the query. */
+		{ { NULL, NULL, NULL, "h", NULL, NULL }, "/args/?/", "",
+		  "http://h/args/%3F" },
+		{ { NULL, NULL, NULL, "h", NULL, NULL }, "/args/a \xc3\xa9/",
+		  "x=1", "http://h/args/a%20%C3%A9?x=1" },
+		{ { NULL, NULL, NULL, "h", NULL, NULL }, "/args/\xff/", "",
+		  "http://h/args/%FF" },
+		/* '%' and '#' in a decoded path were %25 and %23. */
+		{ { NULL, NULL, NULL, "h", NULL, NULL }, "/a%b#c/", "",
+		  "http://h/a%25b%23c" },
+		/* sub-delims, ':' and '@' stay literal. */
+		{ { NULL, NULL, NULL, "h", NULL, NULL }, "/a:@!$&'()*+,;=~/",
+		  "", "http://h/a:@!$&'()*+,;=~" },
+		/* The query keeps its escapes; raw bytes are encoded. */
+		{ { NULL, NULL, NULL, "h", NULL, NULL }, "/args/",
+		  "a=%0d%0a b\r\n#", "http://h/args?a=%0d%0a%20b%0D%0A%23" },
+		{ { NULL, NULL, NULL, "h\r\nX: y", NULL, NULL }, "/args/", "",
+		  "http://h%0D%0AX:%20y/args" },
+		{ { NULL, NULL, NULL, NULL, "srv", "8080" }, "/api/args/", "",
+		  "http://srv:8080/api/args" },
+		{ { NULL, NULL, NULL, "h", NULL, NULL }, "//", "",
+		  "http://h/" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *u = url_location(&cases[i].o, cases[i].path,
+				       cases[i].query);
+
+		tap_str_eq(u, cases[i].want, "url_location should give %s",
+			   cases[i].want);
+		free(u);
+	}
+}
+
 int
 main(void)
 {
+	url_location_should_keep_the_header_printable_ascii();
 	url_decode_should_decode_escapes();
 	url_query_get_should_follow_parse_qsl();
 	url_build_should_rebuild_the_request_url();

@@ -115,6 +115,31 @@ static const struct {
 	{ "a list body is dict()-ed to {}", "[]",
 	  "[" E("[\"body\",\"texts\"]", "field required",
 		"value_error.missing") "]", 0, 0 },
+	/* pydantic v1 runs dict() on a non-dict model value (corpus 048). */
+	{ "a list of [string, value] pairs is dict()-ed",
+	  "{\"texts\":[[[\"text\",\"hi\"]],[[\"text\",\"a\"],"
+	  "[\"x\",1],[\"text\",\"b\"]]]}", "OK:hi|b|", 0, 0 },
+	{ "a body of pairs is dict()-ed",
+	  "[[\"texts\",[{\"text\":\"hi\"}]]]", "OK:hi|", 0, 0 },
+	{ "the values of pairs are validated",
+	  "{\"texts\":[[[\"text\",\"\"]],[[\"text\",null]],"
+	  "[[\"tex\",\"hi\"]]]}",
+	  "[" MIN1 ","
+	  E("[\"body\",\"texts\",1,\"text\"]", "none is not an allowed "
+	    "value", "type_error.none.not_allowed") ","
+	  E("[\"body\",\"texts\",2,\"text\"]", "field required",
+	    "value_error.missing") "]", 0, 0 },
+	{ "lists that are not [string, value] pairs are not dicts",
+	  "{\"texts\":[[[\"text\",\"hi\"],[\"x\"]],[[1,2]],"
+	  "[[\"text\",\"a\",\"b\"]],[[[\"a\"],\"b\"]]]}",
+	  "[" E("[\"body\",\"texts\",0]", "value is not a valid dict",
+		"type_error.dict") ","
+	  E("[\"body\",\"texts\",1]", "value is not a valid dict",
+		"type_error.dict") ","
+	  E("[\"body\",\"texts\",2]", "value is not a valid dict",
+		"type_error.dict") ","
+	  E("[\"body\",\"texts\",3]", "value is not a valid dict",
+		"type_error.dict") "]", 0, 0 },
 	{ "missing body", "",
 	  "[" E("[\"body\"]", "field required", "value_error.missing") "]", 0, 0 },
 	{ "null body", "null",
@@ -255,6 +280,50 @@ pyjson_parse_should_fail_like_cpython(void)
 	}
 }
 
+/* Hostile corpus 070/071: a raw NUL is echoed as \u0000, not a cut. */
+static void
+validate_jsondecode_should_echo_nul_bytes(void)
+{
+	static const struct {
+		const char *doc;
+		size_t len;
+		const char *want;
+	} nul[] = {
+		{ "{\"texts\":[{\"text\":\"a\0b\"}]}", 26,
+		  "[{\"loc\":[\"body\",20],\"msg\":\"Invalid control "
+		  "character at: line 1 column 21 (char 20)\",\"type\":"
+		  "\"value_error.jsondecode\",\"ctx\":{\"msg\":\"Invalid "
+		  "control character at\",\"doc\":\"{\\\"texts\\\":[{"
+		  "\\\"text\\\":\\\"a\\u0000b\\\"}]}\",\"pos\":20,"
+		  "\"lineno\":1,\"colno\":21}}]" },
+		{ "{\"texts\":\0[{\"text\":\"a\"}]}", 25,
+		  "[{\"loc\":[\"body\",9],\"msg\":\"Expecting value: "
+		  "line 1 column 10 (char 9)\",\"type\":"
+		  "\"value_error.jsondecode\",\"ctx\":{\"msg\":\"Expecting "
+		  "value\",\"doc\":\"{\\\"texts\\\":\\u0000[{"
+		  "\\\"text\\\":\\\"a\\\"}]}\",\"pos\":9,"
+		  "\"lineno\":1,\"colno\":10}}]" },
+	};
+
+	for (size_t i = 0; i < sizeof(nul) / sizeof(nul[0]); i++) {
+		struct pyjson_doc *doc = NULL;
+		struct pyjson_error pe = { 0 };
+		cJSON *detail = cJSON_CreateArray();
+		char *got = NULL;
+
+		if (pyjson_parse(nul[i].doc, nul[i].len, &doc, &pe) ==
+			    PYJSON_ERR_SYNTAX &&
+		    validate_jsondecode(&pe, nul[i].doc, nul[i].len,
+					detail) == VALIDATE_INVALID)
+			got = cJSON_PrintUnformatted(detail);
+		tap_str_eq(got, nul[i].want, "validate_jsondecode should "
+			   "echo the NUL of case %zu as \\u0000", i);
+		free(got);
+		cJSON_Delete(detail);
+		pyjson_free(doc);
+	}
+}
+
 static void
 pyjson_dump_should_print_like_python(void)
 {
@@ -313,6 +382,7 @@ main(void)
 	pyjson_parse_should_refuse_deep_nesting();
 	validate_body_should_answer_like_the_reference();
 	pyjson_parse_should_fail_like_cpython();
+	validate_jsondecode_should_echo_nul_bytes();
 	pyjson_dump_should_print_like_python();
 	return tap_done();
 }
