@@ -1,0 +1,125 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# bench/table.sh - print the tables of a results directory.
+#
+# Usage: bench/table.sh http|targets|md RESULTS_DIR
+#   http     every HTTP case: req/s, p50, p99, non-2xx of each stack
+#   targets  one line per target: ours, the comparison figure, the ratio and
+#            PASS / FAIL / n/a (n/a: a figure is missing, e.g. not built yet)
+#   md       the same two tables in Markdown (for bench/results/latest.md)
+# Reads http.raw and the *.kv files (key=value lines) that the other
+# bench scripts write into RESULTS_DIR.  Only reads; starts nothing.
+set -eu
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+case ${1:-} in -h|--help|'') usage_from_header; exit 0 ;; esac
+MODE=$1; DIR=${2:?usage: table.sh http|targets|md RESULTS_DIR}
+
+# get LABEL CASE KEY: value from http.raw
+get() {
+    [ -f "$DIR/http.raw" ] || { echo n/a; return; }
+    _l=$(awk -v l="$1" -v c="$2" '$1 == l && $2 == c' "$DIR/http.raw" | tail -n 1)
+    _v=$(field "$3" "$_l")
+    echo "${_v:-n/a}"
+}
+# kv FILE KEY: value from DIR/FILE.kv
+kv() {
+    [ -f "$DIR/$1.kv" ] || { echo n/a; return; }
+    _v=$(sed -n "s/^$2=//p" "$DIR/$1.kv" | tail -n 1)
+    echo "${_v:-n/a}"
+}
+
+MD=0; [ "$MODE" = md ] && MD=1
+row() {  # columns...
+    if [ $MD = 1 ]; then
+        _o="|"; for _c in "$@"; do _o="$_o $_c |"; done; echo "$_o"
+    else
+        printf "$ROWFMT\n" "$@"
+    fi
+}
+header() {  # columns...
+    row "$@"
+    if [ $MD = 1 ]; then
+        _o="|"; for _c in "$@"; do _o="$_o --- |"; done; echo "$_o"
+    fi
+}
+
+http_table() {
+    [ -f "$DIR/http.raw" ] || { echo "(no HTTP results)"; return; }
+    ROWFMT='%-18s %-16s %10s %9s %9s %7s %9s %6s %12s'
+    header stack case req/s p50_ms p99_ms non2xx requests sockerr app_cpu_us/req
+    while read -r label case rest; do
+        l="$label $case $rest"
+        if [ "$rest" = FAILED ]; then row "$label" "$case" FAILED - - - - - -; continue; fi
+        se=$(( $(field err_connect "$l") + $(field err_read "$l") + $(field err_write "$l") + $(field err_timeout "$l") ))
+        row "$label" "$case" "$(field rps "$l")" "$(field p50_ms "$l")" "$(field p99_ms "$l")" \
+            "$(field non2xx "$l")" "$(field requests "$l")" "$se" "$(field app_cpu_us_per_req "$l")"
+    done < "$DIR/http.raw"
+}
+
+ge='>='; le='<='
+
+targets_table() {
+    ROWFMT='%-46s %12s %12s %9s %8s %6s'
+    header target ours vs ratio target verdict
+    for s in lighttpd nginx; do
+        o=$(get "$s-ours" post_predict_1 rps); f=$(get "$s-floor" post_predict_1 rps)
+        row_t "$s POST /predict(1) req/s / floor POST" "$o" "$f" "$(ratio "$o" "$f")" ge 0.9
+        o=$(get "$s-ours" get_root rps); f=$(get "$s-floor" get_root rps)
+        row_t "$s GET / req/s / floor GET" "$o" "$f" "$(ratio "$o" "$f")" ge 0.95
+        o=$(get "$s-ours" post_predict_1 p99_ms); f=$(get "$s-floor" post_predict_1 p99_ms)
+        row_t "$s POST /predict(1) p99 / floor POST p99" "$o" "$f" "$(ratio "$o" "$f")" le 1.5
+        o=$(get "$s-ours" get_root p99_ms); f=$(get "$s-floor" get_root p99_ms)
+        row_t "$s GET / p99 / floor GET p99" "$o" "$f" "$(ratio "$o" "$f")" le 1.5
+        for n in 1 10; do
+            o=$(get "$s-ours" "post_predict_$n" rps); r=$(get reference "post_predict_$n" rps)
+            row_t "$s POST /predict($n) req/s / reference" "$o" "$r" "$(ratio "$o" "$r" 1)" ge 50
+        done
+        for n in 1 10; do
+            o=$(get "$s-ours" "post_predict_$n" app_cpu_us_per_req); r=$(get reference "post_predict_$n" app_cpu_us_per_req)
+            row_t "$s POST /predict($n) app CPU us/req, ref / ours (info)" "$o" "$r" "$(ratio "$r" "$o" 1)" info -
+        done
+        o=$(get "$s-ours" get_perf rps); f=$(get "$s-floor" get_root rps)
+        row_t "$s GET /performance req/s / floor GET (info)" "$o" "$f" "$(ratio "$o" "$f")" info -
+        nb=0
+        for c in get_root get_perf post_predict_1 post_predict_10; do
+            v=$(get "$s-ours" "$c" non2xx); [ "$v" = n/a ] || nb=$((nb + v))
+        done
+        [ "$(get "$s-ours" get_root rps)" = n/a ] && nb=n/a
+        row_t "$s ours: non-2xx answers while timed" "$nb" 0 "$nb" le 0
+    done
+    o=$(kv batch ours_texts_per_s); r=$(kv batch ref_texts_per_s)
+    row_t "batch predict texts/s / sklearn in-process" "$o" "$r" "$(ratio "$o" "$r" 1)" ge 20
+    o=$(kv train ours_mean_s); r=$(kv train ref_mean_s)
+    row_t "training wall s: reference / ours" "$o" "$r" "$(ratio "$r" "$o" 1)" ge 5
+    for n in 1 2 4; do
+        row_t "RSS MiB per worker, $n workers (info)" "$(kv memory "rss_per_worker_n$n")" - - info -
+        row_t "PSS MiB per worker, $n workers (info)" "$(kv memory "pss_per_worker_n$n")" - - info -
+    done
+    o=$(kv memory pss_added_per_worker_mib)
+    row_t "PSS MiB added per extra worker (1->4)" "$o" 2 "$o" le 2
+    o=$(kv memory rss_per_worker_n2); r=$(kv memory ref_rss_per_worker)
+    row_t "RSS per worker / reference worker RSS" "$o" "$r" "$(ratio "$o" "$r" 3)" le 0.1
+    o=$(kv memory startup_ms_ours); f=$(kv memory startup_ms_floor)
+    row_t "start -> first answer ms (floor in vs)" "$o" "$f" "$o" le 20
+    r=$(kv memory startup_ms_ref)
+    row_t "start -> first answer ms: reference (info)" "$r" - - info -
+    o=$(kv cgi ours_p50_ms); f=$(kv cgi floor_p50_ms)
+    row_t "plain CGI POST /predict p50 ms (floor in vs)" "$o" "$f" "$o" le 10
+    o=$(kv cgi ours_p99_ms); f=$(kv cgi floor_p99_ms)
+    row_t "plain CGI POST /predict p99 ms (floor in vs)" "$o" "$f" "$o" le 10
+}
+row_t() {  # name ours other ratio op limit
+    if [ "$5" = info ]; then row "$1" "$2" "$3" "$4" "-" "info"; return; fi
+    _op=$ge; [ "$5" = le ] && _op=$le
+    row "$1" "$2" "$3" "$4" "$_op $6" "$(verdict "$4" "$5" "$6")"
+}
+
+case $MODE in
+    http) http_table ;;
+    targets) targets_table ;;
+    md)
+        echo "## Targets"; echo; targets_table; echo
+        echo "## HTTP cases"; echo; http_table ;;
+    *) die "unknown mode $MODE (http|targets|md)" ;;
+esac
