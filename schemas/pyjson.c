@@ -685,8 +685,11 @@ pyjson_float_repr(double d, char *buf)
 		return strcpy(buf, "nan");
 	if (isinf(d))
 		return strcpy(buf, d < 0 ? "-inf" : "inf");
-	/* Shortest digit string that reads back as d (repr's rule). */
-	for (prec = 1; prec <= 17; prec++) {
+	/* Shortest digit string that reads back as d (repr's rule).  Start at
+	 * 15 digits: a double's half-ulp is under a tenth of a unit in the
+	 * 15th digit, so if some shorter string reads back as d, rounding d to
+	 * 15 digits gives that string padded with zeros (stripped below). */
+	for (prec = 15; prec <= 17; prec++) {
 		snprintf(digits, sizeof(digits), "%.*e", prec - 1, d);
 		if (strtod(digits, NULL) == d)
 			break;

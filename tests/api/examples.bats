@@ -33,7 +33,7 @@ tagifai-fcgi.socket tagifai-fcgi.service"
 	grep -Eq '"bin-path" *=> *"/[^"]*/tagifai-fcgi --max-body [0-9]+"' "$ex/lighttpd.conf"
 	grep -Eq 'TAGIFAI_MODEL" *=> *"/[^"]*/models/default.tagifai"' "$ex/lighttpd.conf"
 	grep -Eq 'FcgidWrapper "/[^"]*/tagifai-fcgi --max-body [0-9]+"' "$ex/apache-fcgid.conf"
-	grep -Eq '^ExecStart=/[^ ]*/tagifai-fcgi --model /[^ ]*/models/default.tagifai --www /[^ ]*/www --max-body [0-9]+$' "$ex/tagifai-fcgi.service"
+	grep -Eq '^ExecStart=/[^ ]*/tagifai-fcgi --workers [0-9]+ --model /[^ ]*/models/default.tagifai --www /[^ ]*/www --max-body [0-9]+$' "$ex/tagifai-fcgi.service"
 	grep -Eq '^ListenStream=/[^ ]*/tagifai.sock$' "$ex/tagifai-fcgi.socket"
 	grep -Eq 'server unix:/[^ ]*/tagifai.sock;' "$ex/nginx.conf"
 }
@@ -42,6 +42,9 @@ tagifai-fcgi.socket tagifai-fcgi.service"
 	grep -qx 'StandardInput=socket' "$top_srcdir/www/systemd/tagifai-fcgi.service"
 	grep -qx 'StandardOutput=journal' "$top_srcdir/www/systemd/tagifai-fcgi.service"
 	grep -qx 'Accept=no' "$top_srcdir/www/systemd/tagifai-fcgi.socket"
+	grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$top_srcdir/www/systemd/tagifai-fcgi.service"
+	grep -qx 'KillMode=mixed' "$top_srcdir/www/systemd/tagifai-fcgi.service"
+	grep -qx 'TimeoutStopSec=35' "$top_srcdir/www/systemd/tagifai-fcgi.service"
 }
 
 @test "examples: the lighttpd example passes lighttpd -tt" {
