@@ -283,8 +283,9 @@ stack_stop() {
 	done
 	for t in "${targets[@]}"; do
 		if pid_matches "${t%%:*}" "${t#*:}"; then
-			echo "stack_stop: SIGKILL ${t%%:*}" >&2
-			kill -KILL "${t%%:*}" 2>/dev/null
+			# say what did not stop on SIGTERM (it may exit meanwhile)
+			echo "stack_stop: SIGKILL $(ps -o pid=,ppid=,stat=,wchan:24=,args= -p "${t%%:*}" || true)" >&2
+			kill -KILL "${t%%:*}" 2>/dev/null || true   # it may exit meanwhile
 		fi
 	done
 	printf '%s\n' "${targets[@]}" > "$STACK_DIR/stopped.targets"
