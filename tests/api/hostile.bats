@@ -5,8 +5,10 @@
 # mod_fastcgi with the shipped www/conf/lighttpd.conf (lighttpd spawns 2
 # tagifai-fcgi workers per mount, --max-body 65536).  One test per corpus
 # file: the answer matches the MANIFEST, a valid POST /predict still gets its
-# reference tag, and no worker died or was restarted.  The @test lines
-# between the CASES markers are written by generate.py.
+# reference tag, and no worker died or was restarted.  The corpus is sent
+# in setup_file by one tests/api/hostile.py process (hostile_batch_run);
+# each test reports its case's recorded result (hostile_common.bash).  The
+# @test lines between the CASES markers are written by generate.py.
 
 load lib
 load hostile_common
@@ -24,9 +26,11 @@ setup_file() {
 	hostile_workers_record
 	hostile_probe_init
 	export PORT STACK_NAME=lighttpd
+	hostile_batch_run
 }
 
 teardown_file() {
+	hostile_batch_stop
 	stack_stop
 }
 

@@ -1,10 +1,24 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""tests/api/hostile.py - sends one raw corpus request (tests/hostile/) to a
-running web server over TCP and checks the answer against its MANIFEST line.
+"""tests/api/hostile.py - sends raw corpus requests (tests/hostile/) to a
+running web server over TCP and checks the answers against the MANIFEST.
 
+    hostile.py batch HOST PORT STACK CORPUS_DIR STACK_DIR RESULTS TEXT TAG
     hostile.py case  HOST PORT STACK CORPUS_DIR FILE
     hostile.py probe HOST PORT TEXT TAG
+
+"batch" is what tests/api/hostile_common.bash runs once per suite: for
+every corpus file in name order it sends the file, checks the answer
+("case" below), sends the probe ("probe" below) and compares the stack's
+tagifai-fcgi workers with the set after the previous case (the first case
+with STACK_DIR/workers.start, written by hostile_workers_record).  It
+writes one file per case, RESULTS/FILE: "ok" alone when every check
+passed, otherwise "fail" and the diagnostics, one per line.  A case that
+raises is recorded as failed and the batch goes on; once the batch has
+run for HOSTILE_BUDGET seconds (default 900) the cases left are recorded
+as failed without being sent.  It exits 0 when every case passed, 1 when
+some failed, 2 on bad usage; a case without a result file (the batch was
+killed) is a failure for the reader.
 
 "case" exits 0 when the answer is one the MANIFEST allows for STACK, and
 always refuses a 5xx from the application, a 502/503/504 from the web
@@ -13,6 +27,12 @@ from the application, and a hang (no answer and no close within
 HOSTILE_TIMEOUT seconds, default 20).  "probe" posts one valid text and
 exits 0 when the answer is 200 with the expected tag.  Everything wrong is
 printed on stderr, with the start of the answer.
+
+The workers are found as hostile_common.bash's hostile_workers finds them:
+from STACK_DIR/pids ("pid starttime role" lines), the "app" pids
+themselves and every descendant (by parent pid, never by name) of the
+others, kept when /proc/PID/exe is STACK_DIR/sbin/tagifai-fcgi, as
+"pid starttime" lines sorted by pid.
 
 An answer comes from the application when it carries X-Request-Id (every
 tagifai-fcgi answer does; lighttpd and nginx never add it).
@@ -23,9 +43,11 @@ import socket
 import subprocess
 import sys
 import time
+import traceback
 import urllib.parse
 
 TIMEOUT = float(os.environ.get("HOSTILE_TIMEOUT", "20"))
+BUDGET = float(os.environ.get("HOSTILE_BUDGET", "900"))
 ENVELOPE = ["message", "method", "status-code", "timestamp", "url", "data"]
 STACKS = ("lighttpd", "nginx")
 
@@ -136,17 +158,30 @@ def exchange(host, port, raw, shut):
     return a
 
 
-def manifest_line(corpus, name):
+class ManifestError(Exception):
+    pass
+
+
+def read_manifest(corpus):
+    """{FILE: [FILE, EXPECT, CHECK, NOTE]}; a malformed line is kept as
+    the error it raises when its case asks for it."""
+    lines = {}
     with open(os.path.join(corpus, "MANIFEST"), encoding="utf-8") as f:
         for line in f:
             if line.startswith("#") or not line.strip():
                 continue
             fields = line.rstrip("\n").split("\t")
-            if fields[0] == name:
-                if len(fields) != 4:
-                    raise SystemExit("MANIFEST: %s: want 4 fields" % name)
-                return fields
-    raise SystemExit("MANIFEST has no line for %s" % name)
+            lines[fields[0]] = fields
+    return lines
+
+
+def manifest_line(manifest, name):
+    fields = manifest.get(name)
+    if fields is None:
+        raise ManifestError("MANIFEST has no line for %s" % name)
+    if len(fields) != 4:
+        raise ManifestError("MANIFEST: %s: want 4 fields" % name)
+    return fields
 
 
 def outcomes(expect, stack):
@@ -161,7 +196,7 @@ def outcomes(expect, stack):
         elif "=" in w:
             st, _, o = w.partition("=")
             if st not in STACKS:
-                raise SystemExit("MANIFEST: unknown stack in %r" % w)
+                raise ManifestError("MANIFEST: unknown stack in %r" % w)
             if st == stack:
                 mine.append(o)
         else:
@@ -240,16 +275,17 @@ def check_app(a, head_request, check, want, problems):
                             (check, r.stderr.decode(errors="replace")))
 
 
-def run_case(host, port, stack, corpus, name):
-    _, expect, check, note = manifest_line(corpus, name)
+def check_case(host, port, stack, corpus, manifest, name):
+    """Sends one corpus file; returns what is wrong (lines), [] if nothing.
+    Raises ManifestError or OSError when the case cannot be run."""
+    _, expect, check, note = manifest_line(manifest, name)
     shut, allowed, want = outcomes(expect, stack)
     with open(os.path.join(corpus, name), "rb") as f:
         raw = f.read()
     try:
         a = exchange(host, port, raw, shut)
     except ValueError as e:
-        print("%s: unparsable answer: %s" % (name, e), file=sys.stderr)
-        return 1
+        return ["%s: unparsable answer: %s" % (name, e)]
     problems = []
     from_app = a.header("x-request-id") is not None
     if a.status is None and a.raw and not b"HTTP/".startswith(a.raw[:5]):
@@ -283,17 +319,17 @@ def run_case(host, port, stack, corpus, name):
             check_app(a, raw.startswith(b"HEAD "), check, want, problems)
     if b"root:x:0:0" in a.body:
         problems.append("the answer leaks /etc/passwd")
-    if problems:
-        print("%s [%s] (%s)" % (name, stack, note), file=sys.stderr)
-        for p in problems:
-            print("  " + p, file=sys.stderr)
-        print("  status %s, headers %s\n  body %r" %
-              (a.status, a.headers, a.body[:600]), file=sys.stderr)
-        return 1
-    return 0
+    if not problems:
+        return []
+    return (["%s [%s] (%s)" % (name, stack, note)] +
+            ["  " + p for p in problems] +
+            ["  status %s, headers %s" % (a.status, a.headers),
+             "  body %r" % a.body[:600]])
 
 
-def run_probe(host, port, text, tag):
+def check_probe(host, port, text, tag):
+    """Posts the valid probe; returns what is wrong (lines), [] if
+    nothing.  Raises OSError when it cannot connect."""
     body = json.dumps({"texts": [{"text": text}]}).encode()
     raw = (b"POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\n"
            b"Content-Type: application/json\r\nContent-Length: %d\r\n"
@@ -305,19 +341,137 @@ def run_probe(host, port, text, tag):
     except (ValueError, KeyError, IndexError, TypeError):
         got = None
     if a.status != 200 or got != tag:
-        print("probe: valid POST /predict gave status %s tag %r "
-              "(expected 200 %r); body %r" % (a.status, got, tag,
-                                              a.body[:300]),
-              file=sys.stderr)
-        return 1
-    return 0
+        return ["probe: valid POST /predict gave status %s tag %r "
+                "(expected 200 %r); body %r" % (a.status, got, tag,
+                                                a.body[:300])]
+    return []
+
+
+def proc_stat(pid):
+    """(ppid, starttime) of a pid from /proc/PID/stat, or None if gone."""
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            st = f.read()
+    except OSError:
+        return None
+    fields = st[st.rindex(b")") + 2:].split()
+    # fields[0] is field 3 (state): ppid is field 4, starttime field 22
+    return int(fields[1]), fields[19].decode()
+
+
+def workers(stack_dir):
+    """The stack's tagifai-fcgi workers, "pid starttime" lines sorted by
+    pid (see the module comment)."""
+    exe = os.path.join(stack_dir, "sbin", "tagifai-fcgi")
+    children = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            st = proc_stat(int(d))
+            if st is not None:
+                children.setdefault(st[0], []).append(int(d))
+    found = set()
+    with open(os.path.join(stack_dir, "pids"), encoding="utf-8") as f:
+        for line in f:
+            w = line.split()
+            if not w:
+                continue
+            if len(w) > 2 and w[2] == "app":
+                found.add(int(w[0]))
+                continue
+            seen, todo = set(), list(children.get(int(w[0]), []))
+            while todo:     # each pid has one parent: visited at most once
+                pid = todo.pop()
+                if pid not in seen:
+                    seen.add(pid)
+                    todo += children.get(pid, [])
+            found |= seen
+    out = []
+    for pid in sorted(found):
+        try:
+            if os.readlink("/proc/%d/exe" % pid) != exe:
+                continue
+        except OSError:
+            continue
+        st = proc_stat(pid)
+        if st is not None:
+            out.append("%d %s" % (pid, st[1]))
+    return out
+
+
+def write_result(results, name, problems):
+    """RESULTS/NAME: "ok", or "fail" and the problems; atomically."""
+    path = os.path.join(results, name)
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        f.write("fail\n" + "\n".join(problems) + "\n" if problems
+                else "ok\n")
+    os.replace(path + ".tmp", path)
+
+
+def run_batch(host, port, stack, corpus, stack_dir, results, text, tag):
+    start = time.monotonic()
+    names = sorted(n for n in os.listdir(corpus) if n.endswith(".http"))
+    manifest = read_manifest(corpus)
+    with open(os.path.join(stack_dir, "workers.start"),
+              encoding="utf-8") as f:
+        prev = f.read().split("\n")
+    prev = [w for w in prev if w]
+    failed = 0
+    for n, name in enumerate(names, 1):
+        problems, t0 = [], time.monotonic()
+        if time.monotonic() - start > BUDGET:
+            problems.append("not run: the batch used up HOSTILE_BUDGET "
+                            "(%gs) before this case" % BUDGET)
+            write_result(results, name, problems)
+            failed += 1
+            continue
+        for step in ("case", "probe", "workers"):
+            try:
+                if step == "case":
+                    problems += check_case(host, port, stack, corpus,
+                                           manifest, name)
+                elif step == "probe":
+                    p = check_probe(host, port, text, tag)
+                    if p:
+                        problems.append("after %s: the service no longer "
+                                        "answers a valid request" % name)
+                        problems += p
+                else:
+                    now = workers(stack_dir)
+                    if now != prev:
+                        problems.append("after %s: the workers changed "
+                                        "(crash or restart):" % name)
+                        problems += ["  before: " + w for w in prev
+                                     if w not in now]
+                        problems += ["  after:  " + w for w in now
+                                     if w not in prev]
+                    prev = now
+            except Exception:
+                problems.append("%s: the %s step raised:" % (name, step))
+                problems += traceback.format_exc().rstrip("\n").split("\n")
+        write_result(results, name, problems)
+        failed += bool(problems)
+        print("%3d %-4s %5.2fs %s" % (n, "fail" if problems else "ok",
+                                      time.monotonic() - t0, name),
+              flush=True)
+    print("%d cases, %d failed, %.1fs" % (len(names), failed,
+                                           time.monotonic() - start))
+    return 1 if failed else 0
+
+
+def report(problems):
+    for p in problems:
+        print(p, file=sys.stderr)
+    return 1 if problems else 0
 
 
 def main(argv):
+    if len(argv) == 10 and argv[1] == "batch":
+        return run_batch(argv[2], int(argv[3]), *argv[4:])
     if len(argv) == 7 and argv[1] == "case":
-        return run_case(argv[2], int(argv[3]), argv[4], argv[5], argv[6])
+        return report(check_case(argv[2], int(argv[3]), argv[4], argv[5],
+                                 read_manifest(argv[5]), argv[6]))
     if len(argv) == 6 and argv[1] == "probe":
-        return run_probe(argv[2], int(argv[3]), argv[4], argv[5])
+        return report(check_probe(argv[2], int(argv[3]), argv[4], argv[5]))
     print(__doc__, file=sys.stderr)
     return 2
 

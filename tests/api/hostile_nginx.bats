@@ -5,8 +5,9 @@
 # shipped www/conf/nginx.conf and 2 tagifai-fcgi workers started by
 # spawn-fcgi (--max-body 65536).  Same checks as hostile.bats: the answer
 # matches the MANIFEST, a valid POST /predict still gets its reference tag,
-# and no worker died.  The @test lines between the CASES markers are written
-# by generate.py.
+# and no worker died, all sent in setup_file by one tests/api/hostile.py
+# process, each test reporting its case's result.  The @test lines between
+# the CASES markers are written by generate.py.
 
 load lib
 load hostile_common
@@ -32,9 +33,11 @@ setup_file() {
 	hostile_workers_record
 	hostile_probe_init
 	export PORT STACK_NAME=nginx
+	hostile_batch_run
 }
 
 teardown_file() {
+	hostile_batch_stop
 	stack_stop
 }
 

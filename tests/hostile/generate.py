@@ -9,7 +9,9 @@ The corpus is committed; this script is how it was made and how to change
 it: edit the CASES below, run `python3 tests/hostile/generate.py`, and
 commit the .http files and the MANIFEST it rewrites.  It also rewrites the
 @test lines of tests/api/hostile.bats and tests/api/hostile_nginx.bats
-(one TAP test per corpus file), between their BEGIN/END CASES markers.
+(one TAP test per corpus file), between their BEGIN/END CASES markers;
+each only reports its file's result from the one tests/api/hostile.py
+batch that sends the whole corpus (tests/api/hostile_common.bash).
 
 The suites run the corpus with --max-body 65536 (tests/api/lib.bash
 TEST_MAX_BODY) and the default --max-texts 1000 / --max-text-chars 20000;
