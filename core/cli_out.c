@@ -44,35 +44,45 @@ void
 cli_json_string(FILE *f, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t run = 0;   /* start of the bytes that need no escaping */
 
+	/* Plain bytes are written in runs: one fwrite per run, not per byte,
+	 * since this is most of `tagifai predict`'s output work. */
 	putc('"', f);
 	for (size_t i = 0; i < len;) {
 		unsigned char c = p[i];
-		size_t n;
+		const char *esc = NULL;
+		char u[8];
+		size_t n = 1;
 
 		switch (c) {
-		case '"': fputs("\\\"", f); i++; continue;
-		case '\\': fputs("\\\\", f); i++; continue;
-		case '\n': fputs("\\n", f); i++; continue;
-		case '\r': fputs("\\r", f); i++; continue;
-		case '\t': fputs("\\t", f); i++; continue;
-		case '\b': fputs("\\b", f); i++; continue;
-		case '\f': fputs("\\f", f); i++; continue;
-		default: break;
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		case '\b': esc = "\\b"; break;
+		case '\f': esc = "\\f"; break;
+		default:
+			if (c < 0x20) {
+				snprintf(u, sizeof(u), "\\u%04x", c);
+				esc = u;
+			} else if (c >= 0x80) {
+				n = utf8_len(p + i, len - i);
+				if (n == 0)
+					esc = "\\ufffd";
+			}
+			break;
 		}
-		if (c < 0x20) {
-			fprintf(f, "\\u%04x", c);
-			i++;
+		if (esc == NULL) {
+			i += n;
 			continue;
 		}
-		n = utf8_len(p + i, len - i);
-		if (n == 0) {
-			fputs("\\ufffd", f);
-			i++;
-			continue;
-		}
-		fwrite(p + i, 1, n, f);
-		i += n;
+		fwrite(p + run, 1, i - run, f);
+		fputs(esc, f);
+		i++;
+		run = i;
 	}
+	fwrite(p + run, 1, len - run, f);
 	putc('"', f);
 }

@@ -9,8 +9,8 @@ CORE_LIBS = core/libtagifai.a $(UTF8PROC_LIBS) $(CJSON_LIBS) $(CSV_LIBS) \
 
 bin_PROGRAMS += tagifai
 tagifai_SOURCES = core/tagifai_main.c core/cli.h
-tagifai_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
-tagifai_LDADD = $(CORE_LIBS)
+tagifai_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS) -pthread
+tagifai_LDADD = $(CORE_LIBS) -lpthread
 
 include core/clean.mk
 include core/infer.mk
