@@ -2,7 +2,8 @@
 # (fcgi/master.c): worker respawn, rolling reload on SIGHUP, graceful stop
 # and slow clients, all through lighttpd (owned by the supervise part);
 # `make soak` runs bench/soak.sh (about 7 minutes, not part of check).
-SUPERVISE_API_TESTS = tests/api/supervise.bats tests/api/slow_client.bats
+SUPERVISE_API_TESTS = tests/api/supervise.bats tests/api/slow_client.bats \
+	tests/api/slow_client_nginx.bats
 TESTS += $(SUPERVISE_API_TESTS)
 EXTRA_DIST += $(SUPERVISE_API_TESTS) tests/api/supervise.bash \
 	tests/api/fcgi_inflight.py bench/soak.sh doc/SUPERVISION.md

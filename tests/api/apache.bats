@@ -247,6 +247,46 @@ teardown_file() {
 	expect_error 404
 }
 
+# pids of the running tagifai-fcgi processes mod_fcgid started
+app_procs() {
+	local apid c
+	apid=$(awk '$3 == "apache2" { print $1 }' "$STACK_DIR/pids")
+	for c in $(descendants_of "$apid"); do
+		case $(pid_state "$c") in
+		'' | Z) continue ;;
+		esac
+		tr '\0' ' ' < "/proc/$c/cmdline" 2>/dev/null | grep -q tagifai-fcgi && echo "$c"
+	done
+	return 0
+}
+
+@test "apache fcgid: a killed tagifai-fcgi process is replaced and requests keep succeeding" {
+	local victim i code ok=0 t0 t1 after
+	victim=$(app_procs | head -n 1)
+	[ -n "$victim" ]
+	t0=$(date +%s%N)
+	kill -KILL "$victim"
+	# every request after the kill is answered (mod_fcgid uses a live
+	# process or starts one on demand); bounded: 50 requests
+	for ((i = 0; i < 50; i++)); do
+		code=$(curl -s -o /dev/null -m 20 -w '%{http_code}' -X POST \
+			-H 'Content-Type: application/json' \
+			-d '{"texts":[{"text":"Transfer learning with BERT"}]}' "$BASE/predict") || true
+		[ "$code" = 200 ] && ok=$((ok + 1))
+	done
+	# a process other than the victim serves (30 s at most)
+	for ((i = 0; i < 300; i++)); do
+		after=$(app_procs | grep -vx "$victim" | head -n 1)
+		[ -n "$after" ] && break
+		sleep 0.1
+	done
+	t1=$(date +%s%N)
+	echo "# $ok of 50 answered after kill -9 of $victim; serving: $(app_procs | tr '\n' ' ')(checked after $(( (t1 - t0) / 1000000 )) ms)" >&3
+	[ "$ok" -eq 50 ]
+	[ -n "$after" ]
+	[ "$(pid_state "$victim")" = "" ] || [ "$(pid_state "$victim")" = Z ]
+}
+
 @test "apache fcgid: teardown leaves no process behind" {
 	stack_stop
 	stack_gone

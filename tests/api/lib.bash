@@ -368,3 +368,36 @@ apache_start() {
 		{ cat "$STACK_DIR/apache-configtest.log" >&2; return 1; }
 	stack_launch apache2 "$apache" -f "$1" -d "$2" -DFOREGROUND
 }
+
+# Open a raw connection, send the headers of a POST with Content-Length
+# 1000 and 10 bytes of body, then stall.  Writes "open" to $1 once sent and
+# then, when the server closes the connection (bounded: 30 s), a line
+# "closed SECONDS BYTES-RECEIVED" (or "timeout" if it never closes).
+stalled_client() {
+	"$PYTHON3" - "$1" "${BASE#http://}" <<'EOF'
+import socket, sys, time
+out, hostport = sys.argv[1], sys.argv[2]
+host, port = hostport.rsplit(":", 1)
+s = socket.create_connection((host, int(port)), timeout=30)
+s.sendall(b"POST /predict HTTP/1.1\r\nHost: " + hostport.encode() +
+          b"\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n"
+          b"X-Request-Id: stalled-client-1\r\n\r\n" + b'{"texts":[')
+t0 = time.monotonic()
+with open(out, "w") as f:
+    f.write("open\n")
+got = b""
+try:
+    while True:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        got += chunk
+    line = "closed %.1f %d" % (time.monotonic() - t0, len(got))
+except socket.timeout:
+    line = "timeout"
+except ConnectionResetError:
+    line = "closed %.1f %d reset" % (time.monotonic() - t0, len(got))
+with open(out, "a") as f:
+    f.write(line + "\n")
+EOF
+}
