@@ -3,7 +3,7 @@
 # and slow clients, all through lighttpd (owned by the supervise part);
 # `make soak` runs bench/soak.sh (about 7 minutes, not part of check).
 SUPERVISE_API_TESTS = tests/api/supervise.bats tests/api/slow_client.bats \
-	tests/api/slow_client_nginx.bats
+	tests/api/slow_client_nginx.bats tests/api/slow_client_apache.bats
 TESTS += $(SUPERVISE_API_TESTS)
 EXTRA_DIST += $(SUPERVISE_API_TESTS) tests/api/supervise.bash \
 	tests/api/fcgi_inflight.py bench/soak.sh doc/SUPERVISION.md

@@ -207,9 +207,12 @@ bad_reload() {
 	sv_load_stop term
 	[ "$(cat "$STACK_DIR/master.status")" = 0 ]
 	grep -q 'master: all workers stopped; exiting' "$STACK_DIR/master.out"
-	# Every answer the load got was complete: 200, or lighttpd's 503 once
-	# the socket was gone; never a truncated or 5xx-from-the-app answer.
-	run grep -hv '^\(200\|503\) ' "$STACK_DIR"/load.term.[0-9]*
+	# Every answer the load got was complete: the application's 200 (it
+	# carries X-Model), or lighttpd's own 5xx once the workers were gone
+	# (no X-Model: 503 for a refused connect, 500 for a connection still in
+	# the listen backlog when the last worker closed it); never an error
+	# from the application, never a failed transfer.
+	run grep -hv -e '^200 tagifai/' -e '^5[0-9][0-9] $' "$STACK_DIR"/load.term.[0-9]*
 	[ "$status" -eq 1 ]
 	grep -qh '^200 ' "$STACK_DIR"/load.term.[0-9]*
 	for i in $workers; do

@@ -1,0 +1,82 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# tests/api/slow_client_apache.bats - a client that sends part of a request
+# body and stalls must not hold a worker, through Apache + mod_fcgid.
+# Stack: the shipped www/conf/apache-fcgid.conf with one tagifai-fcgi
+# process at most, and mod_reqtimeout's "RequestReadTimeout body=2"
+# (doc/SUPERVISION.md).  mod_fcgid reads the whole request body before it
+# hands the request to a process, so the stalled request never reaches the
+# application; when the body stops coming, mod_fcgid gives up reading it
+# (and answers 500 itself: its way of reporting a client read error).
+
+load lib
+
+BODY_TIMEOUT=2
+
+setup_file() {
+	stack_init "$APACHE2"
+	local port run
+	port=$(pick_port)
+	run=$(stack_rundir run)
+	CONF_PORT=$port CONF_RUNDIR=$run CONF_SBINDIR=$(stack_sbindir) \
+	CONF_MODEL=$(stack_model) CONF_WWWDIR=$TEST_WWW \
+		render_conf "$top_srcdir/www/conf/apache-fcgid.conf" "$STACK_DIR/apache-fcgid.conf"
+	# one process, so a held process would stall every other request
+	sed -i -e 's/^FcgidMaxProcessesPerClass .*/FcgidMaxProcessesPerClass 1/' \
+		"$STACK_DIR/apache-fcgid.conf"
+	printf 'RequestReadTimeout header=5 body=%s\n' "$BODY_TIMEOUT" \
+		>> "$STACK_DIR/apache-fcgid.conf"
+	apache_main_conf "$STACK_DIR/apache2.conf" "$port" "$run" event \
+		"$STACK_DIR/apache-fcgid.conf" fcgid alias reqtimeout
+	printf 'LogFormat "%%r %%>s" slow\nCustomLog %s/access.log slow\n' "$run" \
+		>> "$STACK_DIR/apache2.conf"
+	apache_start "$STACK_DIR/apache2.conf" "$run"
+	wait_ready "http://127.0.0.1:$port/"
+	export BASE=http://127.0.0.1:$port
+}
+
+teardown_file() {
+	stack_stop
+}
+
+@test "slow client (apache): a stalled body does not hold the only process, and Apache closes it" {
+	local i code n=0 during=0 client
+	stalled_client "$STACK_DIR/stalled.out" 3>&- &
+	client=$!
+	for ((i = 0; i < 100; i++)); do
+		[ -s "$STACK_DIR/stalled.out" ] && break
+		sleep 0.05
+	done
+	grep -q '^open' "$STACK_DIR/stalled.out"
+	for ((i = 0; i < 10; i++)); do
+		code=$(curl -s -o /dev/null -m 5 -w '%{http_code}' -X POST \
+			-H 'Content-Type: application/json' \
+			-d '{"texts":[{"text":"Transfer learning with BERT"}]}' "$BASE/predict")
+		[ "$code" = 200 ] && n=$((n + 1))
+		grep -q '^closed' "$STACK_DIR/stalled.out" || during=$((during + 1))
+	done
+	echo "# $n of 10 requests answered, $during while the client stalled" >&3
+	[ "$n" -eq 10 ]
+	[ "$during" -ge 1 ]
+	wait "$client"
+	sed "s/^/# /" "$STACK_DIR/stalled.out" >&3
+	grep -q '^closed' "$STACK_DIR/stalled.out"
+}
+
+@test "slow client (apache): the stalled request never reached the application" {
+	local err
+	err=$(ls "$(stack_rundir run)"/*error*log)
+	# the application (its log goes to Apache's error log) answered the
+	# ten others ...
+	[ "$(grep -c 'tagifai-fcgi: POST /predict 200' $err)" -ge 10 ]
+	# ... never saw the stalled one: mod_fcgid gave up reading its body
+	# when RequestReadTimeout ran out (mod_fcgid then answers 500 itself,
+	# see doc/SUPERVISION.md)
+	! grep -q 'stalled-client-1' $err
+	grep -q "mod_fcgid: can't get data from http client" $err
+}
+
+@test "slow client (apache): teardown leaves no process behind" {
+	stack_stop
+	stack_gone
+}
