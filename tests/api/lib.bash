@@ -401,3 +401,30 @@ with open(out, "a") as f:
     f.write(line + "\n")
 EOF
 }
+
+# Runs the stalled client against $BASE while ten normal POST /predict
+# requests are sent: all ten must be answered 200, at least one while the
+# stalled connection was still open, and the server must then close it.
+# Usage: slow_client_check BODY (the JSON body of the normal requests)
+slow_client_check() {
+	local body=$1 i code n=0 during=0 client
+	stalled_client "$STACK_DIR/stalled.out" 3>&- &
+	client=$!
+	for ((i = 0; i < 100; i++)); do
+		[ -s "$STACK_DIR/stalled.out" ] && break
+		sleep 0.05
+	done
+	grep -q '^open' "$STACK_DIR/stalled.out"
+	for ((i = 0; i < 10; i++)); do
+		code=$(curl -s -o /dev/null -m 5 -w '%{http_code}' -X POST \
+			-H 'Content-Type: application/json' -d "$body" "$BASE/predict")
+		[ "$code" = 200 ] && n=$((n + 1))
+		grep -q '^closed' "$STACK_DIR/stalled.out" || during=$((during + 1))
+	done
+	echo "# $n of 10 requests answered, $during while the client stalled" >&3
+	[ "$n" -eq 10 ]
+	[ "$during" -ge 1 ]
+	wait "$client"
+	sed "s/^/# /" "$STACK_DIR/stalled.out" >&3
+	grep -q '^closed' "$STACK_DIR/stalled.out"
+}

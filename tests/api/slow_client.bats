@@ -27,30 +27,7 @@ teardown_file() {
 }
 
 @test "slow client: a stalled request body does not hold the only worker, and lighttpd closes it" {
-	local i code n=0
-	stalled_client "$STACK_DIR/stalled.out" 3>&- &
-	local client=$!
-	for ((i = 0; i < 100; i++)); do
-		[ -s "$STACK_DIR/stalled.out" ] && break
-		sleep 0.05
-	done
-	grep -q '^open' "$STACK_DIR/stalled.out"
-	# While the client stalls, the single worker answers everyone else.
-	# Count the answers that came back while the stalled connection was
-	# still open (the check after each answer is what makes it "while").
-	local during=0
-	for ((i = 0; i < 10; i++)); do
-		code=$(curl -s -o /dev/null -m 5 -w '%{http_code}' -X POST \
-			-H 'Content-Type: application/json' -d "$SV_TEXT" "$BASE/predict")
-		[ "$code" = 200 ] && n=$((n + 1))
-		grep -q '^closed' "$STACK_DIR/stalled.out" || during=$((during + 1))
-	done
-	echo "# $n of 10 requests answered, $during while the client stalled" >&3
-	[ "$n" -eq 10 ]
-	[ "$during" -ge 1 ]
-	wait "$client"
-	sed "s/^/# /" "$STACK_DIR/stalled.out" >&3
-	grep -q '^closed' "$STACK_DIR/stalled.out"
+	slow_client_check "$SV_TEXT"
 	# The body never reached the application: lighttpd buffered it.
 	run grep -c 'id=stalled-client-1' "$STACK_DIR/master.out"
 	[ "$output" = 0 ]

@@ -41,27 +41,7 @@ teardown_file() {
 }
 
 @test "slow client (nginx): a stalled body does not hold the only process, and nginx closes it" {
-	local i code n=0 during=0 client
-	stalled_client "$STACK_DIR/stalled.out" 3>&- &
-	client=$!
-	for ((i = 0; i < 100; i++)); do
-		[ -s "$STACK_DIR/stalled.out" ] && break
-		sleep 0.05
-	done
-	grep -q '^open' "$STACK_DIR/stalled.out"
-	for ((i = 0; i < 10; i++)); do
-		code=$(curl -s -o /dev/null -m 5 -w '%{http_code}' -X POST \
-			-H 'Content-Type: application/json' \
-			-d '{"texts":[{"text":"Transfer learning with BERT"}]}' "$BASE/predict")
-		[ "$code" = 200 ] && n=$((n + 1))
-		grep -q '^closed' "$STACK_DIR/stalled.out" || during=$((during + 1))
-	done
-	echo "# $n of 10 requests answered, $during while the client stalled" >&3
-	[ "$n" -eq 10 ]
-	[ "$during" -ge 1 ]
-	wait "$client"
-	sed "s/^/# /" "$STACK_DIR/stalled.out" >&3
-	grep -q '^closed' "$STACK_DIR/stalled.out"
+	slow_client_check '{"texts":[{"text":"Transfer learning with BERT"}]}'
 }
 
 @test "slow client (nginx): nginx itself ended the stalled request with 408" {
