@@ -4,8 +4,9 @@
  *
  * Input lines are either JSON Lines (an object with a "text" string; the
  * other members, e.g. "id", are copied to the output) or raw text.  The
- * probabilities are printed with %.17g, which reads back to the same
- * double, so the output can be compared bit for bit with the reference.
+ * probabilities are printed as Python's repr() prints them (shortest text
+ * that reads back to the same double), so the output can be compared bit
+ * for bit with the reference.
  */
 #include <getopt.h>
 #include <pthread.h>
@@ -17,6 +18,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/cli.h"
+#include "core/float_repr.h"
 #include "core/cli_out.h"
 #include "core/model.h"
 
@@ -51,7 +53,7 @@ usage(FILE *f)
 		"skipped.  Writes one JSON object per text:\n"
 		"  {..., \"input_text\": ..., \"predicted_tag\": ...,\n"
 		"   \"probabilities\": {class: p, ...}}\n"
-		"with p printed as %%.17g.  --details adds \"cleaned\", \"nnz\"\n"
+		"with p printed as Python's repr().  --details adds \"cleaned\", \"nnz\"\n"
 		"and \"decision_function\".  Standard input is tagged by --jobs\n"
 		"threads (default: the processors online, at most 8; 1 to %d);\n"
 		"the output keeps the input order.  The model defaults to\n"
@@ -61,6 +63,8 @@ usage(FILE *f)
 static void
 print_classes(FILE *f, const struct model *m, const double *v)
 {
+	char num[FLOAT_REPR_MAX];
+
 	putc('{', f);
 	for (size_t k = 0; k < model_class_count(m); k++) {
 		const char *name = model_class_name(m, k);
@@ -68,7 +72,8 @@ print_classes(FILE *f, const struct model *m, const double *v)
 		if (k)
 			putc(',', f);
 		cli_json_string(f, name, strlen(name));
-		fprintf(f, ":%.17g", v[k]);
+		putc(':', f);
+		fputs(float_repr(v[k], num), f);
 	}
 	putc('}', f);
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/float_repr.h"
 #include "core/jsonw.h"
 
 static void
@@ -126,27 +127,10 @@ jsonw_string(struct jsonw *w, const char *s)
 void
 jsonw_format_double(double v, char out[32])
 {
-	int prec, exp10;
-
-	if (!isfinite(v)) {
+	if (!isfinite(v))
 		strcpy(out, "null");
-		return;
-	}
-	/* Fewest significant digits that read back exactly. */
-	for (prec = 1; prec < 17; prec++) {
-		snprintf(out, 32, "%.*e", prec - 1, v);
-		if (strtod(out, NULL) == v)
-			break;
-	}
-	snprintf(out, 32, "%.*e", prec - 1, v);
-	exp10 = atoi(strchr(out, 'e') + 1);
-	/* repr() writes positional notation for exponents -4..15. */
-	if (v != 0.0 && (exp10 < -4 || exp10 >= 16))
-		return;
-	snprintf(out, 32, "%.*f", prec - 1 - exp10 > 0 ? prec - 1 - exp10 : 0,
-		 v);
-	if (strchr(out, '.') == NULL)
-		strcat(out, ".0");
+	else
+		float_repr(v, out);
 }
 
 void

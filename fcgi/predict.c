@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "fcgi/predict.h"
+#include "core/float_repr.h"
 #include "schemas/buf.h"
 #include "schemas/pyjson.h"
 #include "schemas/validate.h"
@@ -80,7 +81,7 @@ add_prediction(struct buf *b, const struct app *app,
 	       const char *text, size_t len,
 	       const struct prediction *p)
 {
-	char num[PYJSON_REPR_MAX];
+	char num[FLOAT_REPR_MAX];
 
 	buf_adds(b, "{\"input_text\":");
 	buf_add_json_str(b, text, len);
@@ -92,7 +93,7 @@ add_prediction(struct buf *b, const struct app *app,
 			buf_adds(b, ",");
 		buf_adds(b, app->class_json[k]);
 		buf_adds(b, ":");
-		buf_adds(b, pyjson_float_repr(p->prob[k], num));
+		buf_adds(b, float_repr(p->prob[k], num));
 	}
 	buf_adds(b, "}}");
 }

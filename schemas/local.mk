@@ -7,4 +7,5 @@ schemas_libschemas_a_SOURCES = \
 	schemas/validate.c schemas/validate.h \
 	schemas/openapi.c schemas/openapi.h
 schemas_libschemas_a_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
-SCHEMAS_LIBS = schemas/libschemas.a $(CJSON_LIBS) -lm
+# float_repr (core) prints numbers the way the reference does.
+SCHEMAS_LIBS = schemas/libschemas.a core/libtagifai.a $(CJSON_LIBS) -lm

@@ -18,6 +18,7 @@
 
 #include "schemas/buf.h"
 #include "schemas/pyjson.h"
+#include "core/float_repr.h"
 
 #define ARENA_BLOCK 65536
 
@@ -675,81 +676,10 @@ pyjson_get(const struct pyjson *obj, const char *key)
 	return found;
 }
 
-char *
-pyjson_float_repr(double d, char *buf)
-{
-	char digits[32], *e;
-	int prec, exp10, nd;
-
-	if (isnan(d))
-		return strcpy(buf, "nan");
-	if (isinf(d))
-		return strcpy(buf, d < 0 ? "-inf" : "inf");
-	/* Shortest digit string that reads back as d (repr's rule).  Start at
-	 * 15 digits: a double's half-ulp is under a tenth of a unit in the
-	 * 15th digit, so if some shorter string reads back as d, rounding d to
-	 * 15 digits gives that string padded with zeros (stripped below). */
-	for (prec = 15; prec <= 17; prec++) {
-		snprintf(digits, sizeof(digits), "%.*e", prec - 1, d);
-		if (strtod(digits, NULL) == d)
-			break;
-	}
-	e = strchr(digits, 'e');
-	exp10 = atoi(e + 1);
-	*e = '\0';
-	{
-		/* Collect the mantissa digits without sign and point. */
-		char m[24];
-		int k = 0;
-		const char *p = digits;
-		char *o = buf;
-
-		if (*p == '-')
-			*o++ = *p++;
-		for (; *p; p++)
-			if (*p != '.')
-				m[k++] = *p;
-		m[k] = '\0';
-		while (k > 1 && m[k - 1] == '0')
-			m[--k] = '\0';
-		nd = k;
-		if (exp10 < -4 || exp10 >= 16) {
-			*o++ = m[0];
-			if (nd > 1) {
-				*o++ = '.';
-				memcpy(o, m + 1, (size_t)nd - 1);
-				o += nd - 1;
-			}
-			sprintf(o, "e%c%02d", exp10 < 0 ? '-' : '+',
-				exp10 < 0 ? -exp10 : exp10);
-		} else if (exp10 < 0) {
-			*o++ = '0';
-			*o++ = '.';
-			for (int i = -1; i > exp10; i--)
-				*o++ = '0';
-			memcpy(o, m, (size_t)nd);
-			o[nd] = '\0';
-		} else {
-			for (int i = 0; i <= exp10; i++)
-				*o++ = i < nd ? m[i] : '0';
-			*o++ = '.';
-			if (nd > exp10 + 1) {
-				memcpy(o, m + exp10 + 1,
-				       (size_t)(nd - exp10 - 1));
-				o += nd - exp10 - 1;
-			} else {
-				*o++ = '0';
-			}
-			*o = '\0';
-		}
-	}
-	return buf;
-}
-
 size_t
 pyjson_number_str(const struct pyjson *v, char *buf, size_t cap)
 {
-	char tmp[PYJSON_REPR_MAX];
+	char tmp[FLOAT_REPR_MAX];
 	const char *p;
 	size_t n;
 
@@ -757,7 +687,7 @@ pyjson_number_str(const struct pyjson *v, char *buf, size_t cap)
 	case PYJSON_TRUE: p = "True"; n = 4; break;
 	case PYJSON_FALSE: p = "False"; n = 5; break;
 	case PYJSON_FLOAT:
-		p = pyjson_float_repr(v->num, tmp);
+		p = float_repr(v->num, tmp);
 		n = strlen(p);
 		break;
 	case PYJSON_INT:
@@ -788,7 +718,7 @@ same_key(const struct pyjson *a, const struct pyjson *b)
 static void
 dump(struct buf *b, const struct pyjson *v)
 {
-	char tmp[PYJSON_REPR_MAX];
+	char tmp[FLOAT_REPR_MAX];
 	const struct pyjson *m, *p;
 	bool first = true;
 
@@ -806,7 +736,7 @@ dump(struct buf *b, const struct pyjson *v)
 		else if (isinf(v->num))
 			buf_adds(b, v->num < 0 ? "-Infinity" : "Infinity");
 		else
-			buf_adds(b, pyjson_float_repr(v->num, tmp));
+			buf_adds(b, float_repr(v->num, tmp));
 		break;
 	case PYJSON_STRING: buf_add_json_str(b, v->text, v->len); break;
 	case PYJSON_ARRAY:

@@ -83,11 +83,6 @@ const char *pyjson_strerror(enum pyjson_status st);
  * NULL if obj is not an object or has no such member. */
 const struct pyjson *pyjson_get(const struct pyjson *obj, const char *key);
 
-/* Python's repr(float) for d ("1.0", "1e-05", "inf", "nan") into buf of
- * at least PYJSON_REPR_MAX bytes; returns buf. */
-#define PYJSON_REPR_MAX 32
-char *pyjson_float_repr(double d, char *buf);
-
 /* str() of a number or bool as pydantic v1 coerces it to a string:
  * ints keep their digits ("-0" becomes "0"), floats use repr, booleans
  * "True"/"False".  Writes at most cap bytes (NUL included) and returns

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/float_repr.h"
 #include "schemas/buf.h"
 #include "schemas/validate.h"
 
@@ -103,7 +104,7 @@ static void
 check_string(struct vctx *v, const struct schema *s,
 	     const struct pyjson *val, struct loc *loc)
 {
-	char tmp[PYJSON_REPR_MAX], msg[96];
+	char tmp[FLOAT_REPR_MAX], msg[96];
 	const char *str;
 	size_t len, chars, max = v->lim->value[s->max_length];
 

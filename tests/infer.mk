@@ -6,7 +6,10 @@
 INFER_TEST_LIBS = $(CORE_LIBS)
 
 check_PROGRAMS += tests/unit/ngram_test tests/unit/vectorizer_test \
-	tests/unit/classifier_test tests/unit/artifact_test
+	tests/unit/classifier_test tests/unit/artifact_test \
+	tests/unit/float_repr_tool
+tests_unit_float_repr_tool_SOURCES = tests/unit/float_repr_tool.c
+tests_unit_float_repr_tool_LDADD = $(INFER_TEST_LIBS)
 tests_unit_ngram_test_SOURCES = tests/unit/ngram_test.c
 tests_unit_ngram_test_LDADD = $(INFER_TEST_LIBS)
 tests_unit_vectorizer_test_SOURCES = tests/unit/vectorizer_test.c
@@ -18,6 +21,6 @@ tests_unit_artifact_test_LDADD = $(INFER_TEST_LIBS)
 
 TESTS += tests/unit/ngram_test tests/unit/vectorizer_test \
 	tests/unit/classifier_test tests/unit/artifact_test \
-	tests/parity.test tests/infer_cli.test
-EXTRA_DIST += tests/parity.test tests/parity_compare.py \
+	tests/parity.test tests/infer_cli.test tests/float_repr.test
+EXTRA_DIST += tests/float_repr.test tests/float_repr.py tests/parity.test tests/parity_compare.py \
 	tests/infer_cli.test tools/export_sklearn.py doc/ARTIFACT.md

@@ -5,7 +5,7 @@ holdout_predictions.jsonl and print TAP lines (no plan).
 
 Usage: parity_compare.py START LABEL REFERENCE.jsonl OUTPUT.jsonl
 
-Probabilities and decision values are read back from their %.17g text and
+Probabilities and decision values are read back from their printed text (Python repr) and
 compared with == (bit-identical doubles).  Prints 7 test lines numbered
 from START; the exit status is 0 even on failure (the TAP lines carry it).
 """

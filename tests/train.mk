@@ -7,7 +7,7 @@ tests_unit_csv_test_SOURCES = tests/unit/csv_test.c core/csv_reader.c \
 tests_unit_csv_test_LDADD = $(CSV_LIBS)
 tests_unit_metrics_test_SOURCES = tests/unit/metrics_test.c core/metrics.c \
 	core/jsonw.c
-tests_unit_metrics_test_LDADD = -lm
+tests_unit_metrics_test_LDADD = core/libtagifai.a -lm
 tests_unit_split_test_SOURCES = tests/unit/split_test.c core/split.c \
 	core/oversample.c core/status.c
 tests_unit_split_test_LDADD = -lm

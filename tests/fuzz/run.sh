@@ -12,7 +12,8 @@
 # (tests/fuzz/corpus/NAME) in the build tree; crashes land in
 # tests/fuzz/crashes/NAME/ and the summary in tests/fuzz/results.txt.
 #
-# Settings: srcdir, FUZZ_CC (clang), FUZZ_SECONDS (60), FUZZ_TARGETS
+# Settings: srcdir, FUZZ_CC (clang), FUZZ_CXX (clang++, for the one C++
+# file), DRAGONBOX_CFLAGS (from configure), FUZZ_SECONDS (60), FUZZ_TARGETS
 # (all), FUZZ_EXTRA_CFLAGS, FUZZ_LIBS (-l flags), FUZZ_ARGS (extra
 # libFuzzer flags).
 set -eu
@@ -20,6 +21,12 @@ set -eu
 srcdir=${srcdir:-.}
 srcdir=$(cd "$srcdir" && pwd)
 FUZZ_CC=${FUZZ_CC:-clang}
+FUZZ_CXX=${FUZZ_CXX:-clang++}
+if [ -z "${DRAGONBOX_CFLAGS:-}" ]; then
+	for d in /usr/include/dragonbox-*; do
+		[ -d "$d" ] && DRAGONBOX_CFLAGS="-I$d"
+	done
+fi
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_TARGETS=${FUZZ_TARGETS:-"fuzz_clean fuzz_artifact fuzz_csv fuzz_validate fuzz_request"}
 FUZZ_EXTRA_CFLAGS=${FUZZ_EXTRA_CFLAGS:-}
@@ -29,11 +36,13 @@ out=tests/fuzz
 san="-fsanitize=address,undefined -fno-sanitize-recover=all"
 cflags="-g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 -ffp-contract=off -fno-omit-frame-pointer -I$srcdir $FUZZ_EXTRA_CFLAGS"
+cxxflags="-g -O1 -std=c++17 -fno-exceptions -fno-rtti -fno-omit-frame-pointer \
+-I$srcdir ${DRAGONBOX_CFLAGS:-}"
 
 core_infer="core/status.c core/clean.c core/clean_unicode.c core/clean_stem.c
 core/clean_stopwords.c core/ngram.c core/artifact_format.c
 core/artifact_write.c core/artifact_read.c core/vectorizer.c
-core/classifier.c core/model.c"
+core/classifier.c core/model.c core/float_repr.c core/shortest.cc"
 schemas="schemas/buf.c schemas/pyjson.c schemas/predict_schema.c
 schemas/validate.c schemas/openapi.c"
 fcgi="fcgi/app.c fcgi/envelope.c fcgi/handlers.c fcgi/log.c fcgi/predict.c
@@ -81,14 +90,17 @@ compile() {
 	   [ "$newest_header" -nt "$obj" ]; then
 		mkdir -p "$(dirname "$obj")"
 		echo "  CC (fuzz) $obj"
-		$FUZZ_CC $cflags "$@" -c "$src" -o "$obj"
+		case $src in
+		*.cc) $FUZZ_CXX $cxxflags "$@" -c "$src" -o "$obj" ;;
+		*) $FUZZ_CC $cflags "$@" -c "$src" -o "$obj" ;;
+		esac
 	fi
 }
 
 build() {
 	name=$1 objs=""
 	for s in $(sources "$name"); do
-		o=$out/obj/${s%.c}.o
+		o=$out/obj/${s%.*}.o
 		compile "$srcdir/$s" "$o" $san -fsanitize=fuzzer-no-link
 		objs="$objs $o"
 	done
