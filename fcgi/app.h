@@ -28,6 +28,10 @@ struct app_config {
 	const char *prefix;       /* NULL: from SCRIPT_NAME/PATH_INFO */
 	size_t max_body;
 	struct schema_limits limits;
+	/* A log line for every request; without it only answers >= 500
+	 * are logged (the web server keeps the access log, and a line per
+	 * request costs a write() per request). */
+	bool access_log;
 	/* Plain CGI (one request per process): read the pages, static
 	 * files and the args/performance reports only when a request needs
 	 * them, instead of before the first accept. */

@@ -13,14 +13,32 @@
 void
 envelope_timestamp(const struct timeval *tv, char *out, size_t len)
 {
-	struct tm tm;
-	time_t t = tv->tv_sec;
-	char base[32];
+	/* The seconds part changes once a second: format it only then. */
+	static time_t cached_sec = (time_t)-1;
+	static char base[32];
+	long us = (long)tv->tv_usec;
+	size_t n;
 
-	if (localtime_r(&t, &tm) == NULL ||
-	    strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
-		strcpy(base, "1970-01-01T00:00:00");
-	snprintf(out, len, "%s.%06ld", base, (long)tv->tv_usec);
+	if (tv->tv_sec != cached_sec) {
+		struct tm tm;
+		time_t t = tv->tv_sec;
+
+		if (localtime_r(&t, &tm) == NULL ||
+		    strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S",
+			     &tm) == 0)
+			strcpy(base, "1970-01-01T00:00:00");
+		cached_sec = tv->tv_sec;
+	}
+	n = strlen(base);
+	if (len < n + 8 || us < 0 || us > 999999) {
+		snprintf(out, len, "%s.%06ld", base, us);
+		return;
+	}
+	memcpy(out, base, n);
+	out[n] = '.';
+	for (int i = 6; i >= 1; i--, us /= 10)
+		out[n + (size_t)i] = (char)('0' + us % 10);
+	out[n + 7] = '\0';
 }
 
 char *
@@ -35,7 +53,9 @@ envelope_build(int status, const char *method, const char *url,
 			 strlen(respond_phrase(status)));
 	buf_adds(&b, ",\"method\":");
 	buf_add_json_str(&b, method, strlen(method));
-	buf_addf(&b, ",\"status-code\":%d,\"timestamp\":", status);
+	buf_adds(&b, ",\"status-code\":");
+	buf_add_uint(&b, (unsigned)status);
+	buf_adds(&b, ",\"timestamp\":");
 	buf_add_json_str(&b, timestamp, strlen(timestamp));
 	buf_adds(&b, ",\"url\":");
 	buf_add_json_str(&b, url, strlen(url));

@@ -9,9 +9,12 @@
  *   - plain CGI: FCGX_IsCGI() is true, answer one request from environ
  *     and stdin on stdout, then exit.
  * SIGTERM/SIGINT: the request in flight is finished, then exit 0.  The
- * signals are blocked while a request runs and only let through while we
- * wait for the next connection in ppoll, so a blocked wait is interrupted
- * and a running request never sees EINTR.
+ * handler (SA_RESTART, so a running request never sees EINTR) sets a
+ * flag and puts a socket that is not listening in place of the listening
+ * fd: an accept() already waiting or about to start then fails at once,
+ * so the stop is never missed, and the wait for a connection is a plain
+ * blocking accept(), with no poll() before it (a kept connection is
+ * waited for in ppoll: wait_kept).
  * --workers N: this process becomes the pre-fork master of fcgi/master.c,
  * which forks N workers running serve_fcgi on the same socket, respawns
  * them and reloads the model on SIGHUP (doc/SUPERVISION.md).
@@ -27,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "fcgi/app.h"
@@ -45,21 +49,29 @@
 extern char **environ;
 
 static volatile sig_atomic_t stop_requested;
+static int stop_listen_fd = -1;  /* the listening fd serve_fcgi accepts on */
+static int stop_dead_fd = -1;    /* a socket that is not listening */
 
 static void
 on_signal(int sig)
 {
+	int saved = errno;
+
 	(void)sig;
 	stop_requested = 1;
 	FCGX_ShutdownPending();
+	/* accept() on it fails with EINVAL: see the top of this file. */
+	if (stop_listen_fd >= 0 && stop_dead_fd >= 0)
+		dup2(stop_dead_fd, stop_listen_fd);
+	errno = saved;
 }
 
 /* ---- transports ---------------------------------------------------- */
 
-static const char *
-fcgi_param(void *ctx, const char *name)
+static char **
+fcgi_vars(void *ctx)
 {
-	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
+	return ((FCGX_Request *)ctx)->envp;
 }
 
 static long
@@ -86,11 +98,11 @@ fcgi_write(void *ctx, const char *buf, size_t n)
 	return 0;
 }
 
-static const char *
-cgi_param(void *ctx, const char *name)
+static char **
+cgi_vars(void *ctx)
 {
 	(void)ctx;
-	return getenv(name);
+	return environ;
 }
 
 static long
@@ -134,6 +146,8 @@ usage(FILE *f)
 "  --max-body BYTES     largest request body (TAGIFAI_MAX_BODY; %u)\n"
 "  --max-texts N        texts per request (TAGIFAI_MAX_TEXTS; %d)\n"
 "  --max-text-chars N   characters per text (TAGIFAI_MAX_TEXT_CHARS; %d)\n"
+"  --access-log         a line per request on stderr (TAGIFAI_ACCESS_LOG=1;\n"
+"                       default: only failures, the web server logs access)\n"
 "  --help, --version\n",
 		MAIN_DEFAULT_BACKLOG, APP_DEFAULT_MAX_BODY,
 		SCHEMA_DEFAULT_MAX_TEXTS, SCHEMA_DEFAULT_MAX_TEXT_CHARS);
@@ -164,7 +178,7 @@ bad:
 enum opt_id {
 	OPT_MODEL = 256, OPT_LISTEN, OPT_BACKLOG, OPT_WWW, OPT_PREFIX,
 	OPT_MAX_BODY, OPT_MAX_TEXTS, OPT_MAX_TEXT_CHARS, OPT_HELP,
-	OPT_VERSION, OPT_WORKERS
+	OPT_VERSION, OPT_WORKERS, OPT_ACCESS_LOG
 };
 
 static int
@@ -201,6 +215,7 @@ options(int argc, char **argv, struct app_config *c, size_t *workers)
 		{ "max-text-chars", required_argument, NULL,
 		  OPT_MAX_TEXT_CHARS },
 		{ "workers", required_argument, NULL, OPT_WORKERS },
+		{ "access-log", no_argument, NULL, OPT_ACCESS_LOG },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -215,6 +230,7 @@ options(int argc, char **argv, struct app_config *c, size_t *workers)
 	c->www_dir = env_str("TAGIFAI_WWW", TAGIFAI_WWWDIR);
 	c->prefix = env_str("TAGIFAI_PREFIX", NULL);
 	c->max_body = APP_DEFAULT_MAX_BODY;
+	c->access_log = strcmp(env_str("TAGIFAI_ACCESS_LOG", "0"), "0") != 0;
 	schema_limits_default(&c->limits);
 	if (env_size("TAGIFAI_MAX_BODY", "TAGIFAI_MAX_BODY",
 		     APP_MAX_MAX_BODY, &c->max_body) != 0 ||
@@ -239,6 +255,7 @@ options(int argc, char **argv, struct app_config *c, size_t *workers)
 				       workers) != 0)
 				return -1;
 			break;
+		case OPT_ACCESS_LOG: c->access_log = true; break;
 		case OPT_WWW: c->www_dir = optarg; break;
 		case OPT_PREFIX: c->prefix = optarg; break;
 		case OPT_MAX_BODY:
@@ -285,7 +302,7 @@ options(int argc, char **argv, struct app_config *c, size_t *workers)
 static int
 serve_cgi(struct app *app)
 {
-	struct request_io io = { cgi_param, cgi_read, cgi_write, NULL };
+	struct request_io io = { cgi_vars, cgi_read, cgi_write, NULL };
 	int rc = server_handle(app, &io);
 
 	if (fflush(stdout) != 0)
@@ -318,80 +335,80 @@ ready_line(const struct app *app, const char *where)
 		app->www_notes);
 }
 
-/* Waits until fd is readable; false when a stop signal came first. */
+/* A kept connection (nginx fastcgi_keep_conn): FCGX_Accept_r would block
+ * reading it, which the fd swap cannot interrupt without breaking a
+ * request.  Wait for it in ppoll with the stop signals let through only
+ * there; false when a stop signal came first. */
 static bool
-wait_readable(int fd, const sigset_t *open_mask)
+wait_kept(int fd)
 {
 	struct pollfd p = { fd, POLLIN, 0 };
+	sigset_t stop, old;
+	bool ready = false;
 
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &stop, &old) != 0)
+		return !stop_requested;
 	while (!stop_requested) {
-		int n = ppoll(&p, 1, NULL, open_mask);
+		int n = ppoll(&p, 1, NULL, &old);
 
-		if (n > 0)
-			return true;
-		if (n < 0 && errno != EINTR)
-			return true; /* let FCGX_Accept_r report it */
+		if (n > 0 || (n < 0 && errno != EINTR)) {
+			ready = true;  /* FCGX_Accept_r reports errors */
+			break;
+		}
 	}
-	return false;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ready;
 }
 
-/* Installs the stop handler and blocks SIGTERM/SIGINT; serve_fcgi lets
- * them through only while it waits.  Called before the ready line, so a
- * signal sent as soon as the line appears is never lost. */
+/* Installs the stop handler.  Called before the ready line, so a signal
+ * sent as soon as the line appears is never lost: the loop checks the
+ * flag before every accept. */
 static void
 signals_setup(void)
 {
 	struct sigaction sa;
-	sigset_t block;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0;  /* no SA_RESTART: a blocked wait must end */
+	sa.sa_flags = SA_RESTART;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigprocmask(SIG_BLOCK, &block, NULL);
 }
 
 static int
 serve_fcgi(struct app *app, int sock)
 {
 	FCGX_Request req;
-	struct request_io io = { fcgi_param, fcgi_read, fcgi_write, &req };
-	sigset_t open_mask;
+	struct request_io io = { fcgi_vars, fcgi_read, fcgi_write, &req };
 	int rc, flags;
 
-	sigprocmask(SIG_BLOCK, NULL, &open_mask);
-	sigdelset(&open_mask, SIGTERM);
-	sigdelset(&open_mask, SIGINT);
-	/* Several processes may poll one socket (spawn-fcgi -F N, the
-	 * master): the losers of a race must not block in accept() with the
-	 * stop signals blocked, so accept() may only fail with EAGAIN.  The
-	 * accepted connections stay blocking (Linux accept(2) does not
-	 * inherit O_NONBLOCK). */
+	request_seed_ids();  /* in every worker: they must not share ids */
+	/* Several processes accept on one socket (spawn-fcgi -F N, the
+	 * master) and each blocks in accept(); the kernel wakes one per
+	 * connection.  The socket may have been left non-blocking. */
 	flags = fcntl(sock, F_GETFL);
-	if (flags < 0 || fcntl(sock, F_SETFL, flags | O_NONBLOCK) < 0)
+	if (flags < 0 || fcntl(sock, F_SETFL, flags & ~O_NONBLOCK) < 0)
 		fprintf(stderr, "tagifai-fcgi: cannot make the socket "
-			"non-blocking: %s\n", strerror(errno));
+			"blocking: %s\n", strerror(errno));
+	stop_dead_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (stop_dead_fd < 0) {
+		fprintf(stderr, "tagifai-fcgi: socket: %s\n", strerror(errno));
+		return 1;
+	}
 	if (FCGX_InitRequest(&req, sock, 0) != 0) {
 		fprintf(stderr, "tagifai-fcgi: FCGX_InitRequest failed\n");
 		return 1;
 	}
-	for (;;) {
-		int fd = req.ipcFd >= 0 ? req.ipcFd : sock;
-
-		if (!wait_readable(fd, &open_mask))
+	stop_listen_fd = sock;
+	while (!stop_requested) {
+		if (req.ipcFd >= 0 && !wait_kept(req.ipcFd))
 			break;
 		rc = FCGX_Accept_r(&req);
-		if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR) {
-			/* Another process took the connection from a shared
-			 * non-blocking socket, or a signal came: wait again. */
-			continue;
-		}
 		if (rc < 0) {
 			if (!stop_requested)
 				fprintf(stderr, "tagifai-fcgi: accept failed; "

@@ -1,22 +1,85 @@
 /* SPDX-License-Identifier: MIT
  * fcgi/request.c - builds struct request from CGI variables (RFC 3875
- * section 4.1) and reads a bounded body.  Every value kept is copied:
- * FastCGI parameters die at FCGX_Finish_r.
+ * section 4.1) and reads a bounded body.  Every value kept is copied,
+ * except origin (used before the answer is written): FastCGI parameters
+ * die at FCGX_Finish_r.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+#include <unistd.h>
 
 #include "fcgi/request.h"
 
-static const char *
-param(const struct request_io *io, const char *name)
+/* The CGI variables read (RFC 3875 section 4.1, and three headers). */
+enum cgi_var {
+	CGI_REQUEST_METHOD,
+	CGI_REQUEST_URI,
+	CGI_SCRIPT_NAME,
+	CGI_PATH_INFO,
+	CGI_QUERY_STRING,
+	CGI_CONTENT_TYPE,
+	CGI_CONTENT_LENGTH,
+	CGI_HTTPS,
+	CGI_REQUEST_SCHEME,
+	CGI_SERVER_NAME,
+	CGI_SERVER_PORT,
+	CGI_HTTP_HOST,
+	CGI_HTTP_X_FORWARDED_PROTO,
+	CGI_HTTP_X_REQUEST_ID,
+	CGI__MAX
+};
+
+static const struct {
+	const char *name;
+	size_t len;
+} cgi_names[CGI__MAX] = {
+#define CGI_NAME(s) { s, sizeof(s) - 1 }
+	[CGI_REQUEST_METHOD] = CGI_NAME("REQUEST_METHOD"),
+	[CGI_REQUEST_URI] = CGI_NAME("REQUEST_URI"),
+	[CGI_SCRIPT_NAME] = CGI_NAME("SCRIPT_NAME"),
+	[CGI_PATH_INFO] = CGI_NAME("PATH_INFO"),
+	[CGI_QUERY_STRING] = CGI_NAME("QUERY_STRING"),
+	[CGI_CONTENT_TYPE] = CGI_NAME("CONTENT_TYPE"),
+	[CGI_CONTENT_LENGTH] = CGI_NAME("CONTENT_LENGTH"),
+	[CGI_HTTPS] = CGI_NAME("HTTPS"),
+	[CGI_REQUEST_SCHEME] = CGI_NAME("REQUEST_SCHEME"),
+	[CGI_SERVER_NAME] = CGI_NAME("SERVER_NAME"),
+	[CGI_SERVER_PORT] = CGI_NAME("SERVER_PORT"),
+	[CGI_HTTP_HOST] = CGI_NAME("HTTP_HOST"),
+	[CGI_HTTP_X_FORWARDED_PROTO] = CGI_NAME("HTTP_X_FORWARDED_PROTO"),
+	[CGI_HTTP_X_REQUEST_ID] = CGI_NAME("HTTP_X_REQUEST_ID"),
+#undef CGI_NAME
+};
+
+/* One pass over "NAME=value" strings (a lookup per name, as
+ * FCGX_GetParam does, was a tenth of a request's instructions).  The
+ * first of duplicates wins, as with getenv and FCGX_GetParam. */
+static void
+scan_vars(char **vars, const char *v[CGI__MAX])
 {
-	return io->param(io->ctx, name);
+	for (size_t k = 0; k < CGI__MAX; k++)
+		v[k] = NULL;
+	for (char **e = vars; e != NULL && *e != NULL; e++) {
+		const char *eq = strchr(*e, '=');
+		size_t n;
+
+		if (eq == NULL)
+			continue;
+		n = (size_t)(eq - *e);
+		for (size_t k = 0; k < CGI__MAX; k++) {
+			if (cgi_names[k].len == n && v[k] == NULL &&
+			    memcmp(*e, cgi_names[k].name, n) == 0) {
+				v[k] = eq + 1;
+				break;
+			}
+		}
+	}
 }
 
 bool
@@ -37,22 +100,53 @@ request_id_ok(const char *s)
 	return n > 0;
 }
 
+/* Request ids: 128 bits from two SplitMix64 streams seeded from
+ * getrandom() once per process (request_seed_ids, called again in each
+ * forked worker), not a getrandom() system call per request.  Ids only
+ * need to be unique, not secret. */
+static uint64_t id_state[2];
+static bool id_seeded;
+
+void
+request_seed_ids(void)
+{
+	if (getrandom(id_state, sizeof(id_state), GRND_NONBLOCK) !=
+	    (ssize_t)sizeof(id_state)) {
+		/* No entropy yet: time and pid still tell processes apart. */
+		struct timespec t;
+
+		clock_gettime(CLOCK_REALTIME, &t);
+		id_state[0] = (uint64_t)t.tv_sec * 1000000000u +
+			      (uint64_t)t.tv_nsec;
+		id_state[1] = (uint64_t)getpid() << 32 ^ id_state[0];
+	}
+	id_seeded = true;
+}
+
+static uint64_t
+splitmix64(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15u);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
 static void
 new_id(char *out)
 {
-	static unsigned long long counter;
-	unsigned char rnd[16];
+	static const char hex[] = "0123456789abcdef";
 
-	if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd)) {
-		/* No entropy yet: unique within the process is enough. */
-		unsigned long long t = (unsigned long long)time(NULL);
+	if (!id_seeded)
+		request_seed_ids();
+	for (int k = 0; k < 2; k++) {
+		uint64_t v = splitmix64(&id_state[k]);
 
-		memcpy(rnd, &t, 8);
-		counter++;
-		memcpy(rnd + 8, &counter, 8);
+		for (int i = 15; i >= 0; i--, v >>= 4)
+			out[16 * k + i] = hex[v & 15];
 	}
-	for (size_t i = 0; i < sizeof(rnd); i++)
-		sprintf(out + 2 * i, "%02x", rnd[i]);
+	out[32] = '\0';
 }
 
 /* CONTENT_LENGTH: decimal digits only (RFC 3875 section 4.1.2). */
@@ -72,42 +166,32 @@ parse_length(const char *s, unsigned long long *out)
 	return true;
 }
 
-void
-request_origin(const struct request_io *io, struct url_origin *o)
-{
-	o->https = param(io, "HTTPS");
-	o->request_scheme = param(io, "REQUEST_SCHEME");
-	o->forwarded_proto = param(io, "HTTP_X_FORWARDED_PROTO");
-	o->host = param(io, "HTTP_HOST");
-	o->server_name = param(io, "SERVER_NAME");
-	o->server_port = param(io, "SERVER_PORT");
-}
-
 enum request_status
 request_init(struct request *r,
 	     const struct request_io *io,
 	     const char *prefix)
 {
 	struct url_params up;
-	struct url_origin uo;
-	const char *m = param(io, "REQUEST_METHOD"), *cl, *ct, *rid;
+	const char *v[CGI__MAX], *m, *cl, *ct, *rid;
 	enum url_status us;
 	enum request_status st = REQUEST_OK;
 
 	memset(r, 0, sizeof(*r));
+	scan_vars(io->vars(io->ctx), v);
+	m = v[CGI_REQUEST_METHOD];
 	clock_gettime(CLOCK_MONOTONIC, &r->start);
 	snprintf(r->method_name, sizeof(r->method_name), "%s",
 		 m ? m : "GET");
 	r->method = route_method(r->method_name);
-	rid = param(io, "HTTP_X_REQUEST_ID");
+	rid = v[CGI_HTTP_X_REQUEST_ID];
 	if (request_id_ok(rid))
 		snprintf(r->id, sizeof(r->id), "%s", rid);
 	else
 		new_id(r->id);
-	up.request_uri = param(io, "REQUEST_URI");
-	up.script_name = param(io, "SCRIPT_NAME");
-	up.path_info = param(io, "PATH_INFO");
-	up.query_string = param(io, "QUERY_STRING");
+	up.request_uri = v[CGI_REQUEST_URI];
+	up.script_name = v[CGI_SCRIPT_NAME];
+	up.path_info = v[CGI_PATH_INFO];
+	up.query_string = v[CGI_QUERY_STRING];
 	up.prefix = prefix;
 	us = url_target(&up, &r->target);
 	if (us == URL_ERR_NOMEM)
@@ -123,9 +207,14 @@ request_init(struct request *r,
 			return REQUEST_ERR_NOMEM;
 		st = REQUEST_ERR_ESCAPE;
 	}
-	request_origin(io, &uo);
-	r->url = url_build(&uo, r->target.full_path, r->target.query);
-	ct = param(io, "CONTENT_TYPE");
+	r->origin.https = v[CGI_HTTPS];
+	r->origin.request_scheme = v[CGI_REQUEST_SCHEME];
+	r->origin.forwarded_proto = v[CGI_HTTP_X_FORWARDED_PROTO];
+	r->origin.host = v[CGI_HTTP_HOST];
+	r->origin.server_name = v[CGI_SERVER_NAME];
+	r->origin.server_port = v[CGI_SERVER_PORT];
+	r->url = url_build(&r->origin, r->target.full_path, r->target.query);
+	ct = v[CGI_CONTENT_TYPE];
 	if (ct != NULL && *ct != '\0') {
 		r->content_type = strdup(ct);
 		if (r->content_type == NULL)
@@ -133,7 +222,7 @@ request_init(struct request *r,
 	}
 	if (r->url == NULL)
 		return REQUEST_ERR_NOMEM;
-	cl = param(io, "CONTENT_LENGTH");
+	cl = v[CGI_CONTENT_LENGTH];
 	if (cl != NULL && *cl != '\0') {
 		r->has_length = true;
 		r->bad_length = !parse_length(cl, &r->content_length);

@@ -19,8 +19,9 @@
 
 /* The transport: FastCGI (fcgiapp) or plain CGI (environ/stdin/stdout). */
 struct request_io {
-	/* The CGI variable called name, or NULL; borrowed. */
-	const char *(*param)(void *ctx, const char *name);
+	/* The request's CGI variables as "NAME=value" strings, NULL-
+	 * terminated (FastCGI params, or environ); borrowed. */
+	char **(*vars)(void *ctx);
 	/* Reads up to n body bytes: count, 0 at end, -1 on error. */
 	long (*read)(void *ctx, char *buf, size_t n);
 	/* Writes n bytes: 0, or -1 on error. */
@@ -43,6 +44,7 @@ struct request {
 	enum route_method method;
 	struct url_target target;
 	char *url;                 /* for the envelope */
+	struct url_origin origin;  /* borrowed from the CGI variables */
 	char *content_type;        /* NULL when absent */
 	bool has_length;
 	unsigned long long content_length;
@@ -62,10 +64,9 @@ enum request_status request_init(struct request *r,
 				 const char *prefix)
 	__attribute__((warn_unused_result));
 
-/* Fills o with io's HTTPS, REQUEST_SCHEME, HTTP_X_FORWARDED_PROTO,
- * HTTP_HOST, SERVER_NAME and SERVER_PORT (borrowed from io: valid until
- * the transport finishes the request). */
-void request_origin(const struct request_io *io, struct url_origin *o);
+/* Seeds the request id generator; call once in every process that
+ * answers requests (after fork).  Unseeded, the first id seeds it. */
+void request_seed_ids(void);
 
 /* Reads the body: CONTENT_LENGTH bytes, refusing more than max before
  * reading anything.  Without CONTENT_LENGTH (Apache mod_cgi with a

@@ -19,17 +19,13 @@
  * re-encoded (url_location): Starlette quotes the decoded path with '?'
  * and '%' safe, which would turn "/args/%3F/" into "/args?". */
 static void
-redirect(struct response *res, const struct request *req,
-	 const struct request_io *io)
+redirect(struct response *res, const struct request *req)
 {
-	struct url_origin uo;
-
-	request_origin(io, &uo);
 	res->status = 307;
 	res->content_type = RESPOND_JSON;
 	res->body = "";
 	res->len = 0;
-	res->location = url_location(&uo, req->target.full_path,
+	res->location = url_location(&req->origin, req->target.full_path,
 				     req->target.query);
 	if (res->location == NULL)
 		respond_json(res, 500, NULL, 0);
@@ -83,7 +79,7 @@ dispatch(struct app *app, struct request *req,
 	case ROUTE_FOUND:
 		break;
 	case ROUTE_REDIRECT:
-		redirect(res, req, io);
+		redirect(res, req);
 		return;
 	case ROUTE_BAD_METHOD:
 		respond_detail(res, 405, "Method Not Allowed");
@@ -123,7 +119,8 @@ server_handle(struct app *app, const struct request_io *io)
 	else
 		dispatch(app, &req, io, &res);
 	rc = respond_write(&res, &req, app->x_model, io);
-	log_request(&req, res.status);
+	if (app->cfg.access_log || res.status >= 500)
+		log_request(&req, res.status);
 	response_free(&res);
 	request_free(&req);
 	return rc;

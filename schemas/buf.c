@@ -54,6 +54,19 @@ buf_adds(struct buf *b, const char *s)
 }
 
 void
+buf_add_uint(struct buf *b, unsigned long long v)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	buf_add(b, tmp + i, sizeof(tmp) - i);
+}
+
+void
 buf_addf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;

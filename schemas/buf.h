@@ -21,6 +21,8 @@ struct buf {
 
 void buf_add(struct buf *b, const void *p, size_t n);
 void buf_adds(struct buf *b, const char *s);
+/* Decimal digits of v (printf's %llu without the cost of a format). */
+void buf_add_uint(struct buf *b, unsigned long long v);
 void buf_addf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Appends s[0..n) as a quoted JSON string the way Python's json.dumps

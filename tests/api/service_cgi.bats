@@ -105,8 +105,17 @@ P='{"texts":[{"text":"Transfer learning with transformers for text classificatio
 	[ "$(jq_ 'abs(sum(d["data"]["predictions"][1]["probabilities"].values()) - 1) < 1e-9')" = true ]
 	[ "$(jq_ 'list(d["data"]["model"])')" = '["name", "version", "checksum"]' ]
 	[ "$(header X-Model)" = "$(jq_ 'd["data"]["model"]["name"] + "/" + d["data"]["model"]["version"]')" ]
-	grep -q 'POST /predict 200 [0-9]*us texts=2 id=' "$BATS_TEST_TMPDIR/stderr"
+	[ ! -s "$BATS_TEST_TMPDIR/stderr" ]   # no access log by default
+}
+
+@test "--access-log writes one line per request, without the texts" {
+	SERVICE_ARGS=--access-log cgi POST /predict "$P"
+	[ "$status_code" = 200 ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/stderr")" -eq 1 ]
+	grep -q "^tagifai-fcgi: POST /predict 200 [0-9]*us texts=2 id=$(header X-Request-Id)\$" "$BATS_TEST_TMPDIR/stderr"
 	! grep -q 'Transfer' "$BATS_TEST_TMPDIR/stderr"
+	CGI_TAGIFAI_ACCESS_LOG=1 cgi GET /
+	grep -q '^tagifai-fcgi: GET / 200 [0-9]*us texts=0 id=' "$BATS_TEST_TMPDIR/stderr"
 }
 
 @test "numbers and booleans are coerced to text like pydantic v1" {

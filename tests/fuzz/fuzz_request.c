@@ -35,6 +35,7 @@
 struct fake {
 	char *names[FUZZ_MAX_PARAMS];
 	char *values[FUZZ_MAX_PARAMS];
+	char *vars[FUZZ_MAX_PARAMS + 1];  /* "name=value", NULL-terminated */
 	size_t n;
 	const char *body;
 	size_t body_len, body_pos, chunk;
@@ -81,6 +82,11 @@ static const char *fake_param(void *ctx, const char *name)
 		if (strcmp(f->names[i], name) == 0)
 			return f->values[i];
 	return NULL;
+}
+
+static char **fake_vars(void *ctx)
+{
+	return ((struct fake *)ctx)->vars;
 }
 
 static long fake_read(void *ctx, char *buf, size_t n)
@@ -134,8 +140,9 @@ static void parse_input(struct fake *f, const char *p, size_t size)
 			f->names[f->n] = strndup(p, (size_t)(eq - p));
 			f->values[f->n] = strndup(eq + 1,
 						  (size_t)(line_end - eq - 1));
-			FUZZ_CHECK(f->names[f->n] && f->values[f->n],
-				   "strndup");
+			f->vars[f->n] = strndup(p, (size_t)(line_end - p));
+			FUZZ_CHECK(f->names[f->n] && f->values[f->n] &&
+				   f->vars[f->n], "strndup");
 			f->n++;
 		}
 		p = nl ? nl + 1 : end;
@@ -220,7 +227,7 @@ static void check_response(const struct fake *f, bool head)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fake f = { 0 };
-	struct request_io io = { fake_param, fake_read, fake_write, &f };
+	struct request_io io = { fake_vars, fake_read, fake_write, &f };
 	const char *method;
 	int rc;
 
@@ -233,6 +240,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < f.n; i++) {
 		free(f.names[i]);
 		free(f.values[i]);
+		free(f.vars[i]);
 	}
 	free(f.out);
 	return 0;

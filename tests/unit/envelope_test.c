@@ -28,6 +28,11 @@ envelope_timestamp_should_have_six_fraction_digits(void)
 	envelope_timestamp(&tv, ts, sizeof(ts));
 	tap_str_eq(ts, "1971-01-01T00:00:00.999999",
 		   "envelope_timestamp should keep all six digits");
+	tv.tv_sec += 61;
+	tv.tv_usec = 120000;
+	envelope_timestamp(&tv, ts, sizeof(ts));
+	tap_str_eq(ts, "1971-01-01T00:01:01.120000",
+		   "envelope_timestamp should follow a new second");
 }
 
 static void
