@@ -20,7 +20,12 @@
 # requests, is recorded as app_cpu_us_per_req: it depends much less on a busy
 # machine than req/s does.
 #
-# Env (defaults): DURATION=5s WARMUP=1s THREADS=2 CONNS=32 WORKERS=2
+# ROUNDS times over (the order of the apps alternating from round to
+# round), every case of every app is timed again; the tables report the
+# median of each figure (bench/table.sh), so one noisy run on a shared
+# machine does not decide a ratio.
+#
+# Env (defaults): ROUNDS=3 DURATION=5s WARMUP=1s THREADS=2 CONNS=32 WORKERS=2
 #   WEB_WORKERS=2 (nginx) SERVERS="lighttpd nginx" APPS="ours floor" REF=1
 #   CASES="get_root get_perf post_predict_1 post_predict_10"
 #   LIGHTTPD_PORT=18201 NGINX_PORT=18202 (the floor: these + 10) REF_PORT=18203
@@ -33,6 +38,7 @@ set -eu
 case ${1:-} in -h|--help) usage_from_header; exit 0 ;; esac
 
 WORKERS=${WORKERS:-2}
+ROUNDS=${ROUNDS:-3}
 SERVERS=${SERVERS:-lighttpd nginx}
 APPS=${APPS:-ours floor}
 REF=${REF:-1}
@@ -81,13 +87,15 @@ check_answers() {
 }
 
 bench_cases() {  # LABEL BASE
-    for _case in $CASES; do
-        run_wrk "$1" "$_case" "$2" "$RESULTS/http/$1-$_case.txt" > /dev/null
+    for _r in $(seq 1 "$ROUNDS"); do
+        for _case in $CASES; do
+            run_wrk "$1" "$_case" "$2" "$RESULTS/http/$1-$_case.$_r.txt" > /dev/null
+        done
     done
 }
 
 machine_note | tee "$RESULTS/http.conditions"
-echo "# duration=$DURATION warmup=$WARMUP threads=$THREADS conns=$CONNS workers=$WORKERS web_workers=${WEB_WORKERS:-2}" \
+echo "# rounds=$ROUNDS duration=$DURATION warmup=$WARMUP threads=$THREADS conns=$CONNS workers=$WORKERS web_workers=${WEB_WORKERS:-2}" \
     | tee -a "$RESULTS/http.conditions"
 
 # Per web server, every app's stack runs at once (each on its own port, idle
@@ -106,12 +114,16 @@ for srv in $SERVERS; do
         check_answers "http://127.0.0.1:$port" "$([ "$app" = ours ] && echo 1 || echo 0)"
         started="$started $app"
     done
-    for c in $CASES; do
-        for app in $started; do
-            eval "CPU_PIDS=\$workers_$app"
-            run_wrk "$srv-$app" "$c" "http://127.0.0.1:$(port_of "$srv" "$app")" \
-                "$RESULTS/http/$srv-$app-$c.txt" > /dev/null
+    order=$started
+    for r in $(seq 1 "$ROUNDS"); do
+        for c in $CASES; do
+            for app in $order; do
+                eval "CPU_PIDS=\$workers_$app"
+                run_wrk "$srv-$app" "$c" "http://127.0.0.1:$(port_of "$srv" "$app")" \
+                    "$RESULTS/http/$srv-$app-$c.$r.txt" > /dev/null
+            done
         done
+        order=$(echo "$order" | tr ' ' '\n' | grep . | tac | tr '\n' ' ')
     done
     for app in $started; do
         eval "SERVER_PID=\$server_$app WORKER_PIDS=\$workers_$app"

@@ -15,12 +15,28 @@ set -eu
 case ${1:-} in -h|--help|'') usage_from_header; exit 0 ;; esac
 MODE=$1; DIR=${2:?usage: table.sh http|targets|md RESULTS_DIR}
 
-# get LABEL CASE KEY: value from http.raw
+# get LABEL CASE KEY: from http.raw, the median over the rounds (http.sh
+# ROUNDS) of KEY; non2xx, requests and err_* are summed instead.
 get() {
     [ -f "$DIR/http.raw" ] || { echo n/a; return; }
-    _l=$(awk -v l="$1" -v c="$2" '$1 == l && $2 == c' "$DIR/http.raw" | tail -n 1)
-    _v=$(field "$3" "$_l")
-    echo "${_v:-n/a}"
+    awk -v l="$1" -v c="$2" -v k="$3" '
+        $1 == l && $2 == c {
+            for (i = 3; i <= NF; i++) if (index($i, k "=") == 1) v[n++] = substr($i, length(k) + 2) + 0
+        }
+        END {
+            if (n == 0) { print "n/a"; exit }
+            if (k == "non2xx" || k == "requests" || k ~ /^err_/) { for (i = 0; i < n; i++) t += v[i]; print t; exit }
+            for (i = 1; i < n; i++) { x = v[i]; for (j = i - 1; j >= 0 && v[j] > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
+            m = (n % 2) ? v[int(n / 2)] : (v[n / 2 - 1] + v[n / 2]) / 2
+            print (k == "rps") ? sprintf("%.1f", m) : (k ~ /_ms$/) ? sprintf("%.3f", m) : sprintf("%.1f", m)
+        }' "$DIR/http.raw"
+}
+# spread LABEL CASE: "min-max" of req/s over the rounds
+spread() {
+    awk -v l="$1" -v c="$2" '$1 == l && $2 == c {
+            for (i = 3; i <= NF; i++) if (index($i, "rps=") == 1) { x = substr($i, 5) + 0
+                if (n++ == 0 || x < lo) lo = x; if (n == 1 || x > hi) hi = x } }
+        END { if (n) printf "%.0f-%.0f\n", lo, hi; else print "n/a" }' "$DIR/http.raw"
 }
 # kv FILE KEY: value from DIR/FILE.kv
 kv() {
@@ -46,15 +62,20 @@ header() {  # columns...
 
 http_table() {
     [ -f "$DIR/http.raw" ] || { echo "(no HTTP results)"; return; }
-    ROWFMT='%-18s %-16s %10s %9s %9s %7s %9s %6s %12s'
-    header stack case req/s p50_ms p99_ms non2xx requests sockerr app_cpu_us/req
-    while read -r label case rest; do
-        l="$label $case $rest"
-        if [ "$rest" = FAILED ]; then row "$label" "$case" FAILED - - - - - -; continue; fi
-        se=$(( $(field err_connect "$l") + $(field err_read "$l") + $(field err_write "$l") + $(field err_timeout "$l") ))
-        row "$label" "$case" "$(field rps "$l")" "$(field p50_ms "$l")" "$(field p99_ms "$l")" \
-            "$(field non2xx "$l")" "$(field requests "$l")" "$se" "$(field app_cpu_us_per_req "$l")"
-    done < "$DIR/http.raw"
+    # One row per stack and case: medians over the rounds, the req/s
+    # range, and sums of the counters.
+    ROWFMT='%-18s %-16s %10s %13s %6s %9s %9s %7s %9s %6s %12s'
+    header stack case req/s req/s_range rounds p50_ms p99_ms non2xx requests sockerr app_cpu_us/req
+    awk '!seen[$1 " " $2]++ { print $1, $2 }' "$DIR/http.raw" | while read -r label case; do
+        if grep -q "^$label $case FAILED" "$DIR/http.raw"; then row "$label" "$case" FAILED - - - - - - - -; continue; fi
+        se=$(( $(get "$label" "$case" err_connect) + $(get "$label" "$case" err_read) + \
+               $(get "$label" "$case" err_write) + $(get "$label" "$case" err_timeout) ))
+        row "$label" "$case" "$(get "$label" "$case" rps)" "$(spread "$label" "$case")" \
+            "$(awk -v l="$label" -v c="$case" '$1 == l && $2 == c' "$DIR/http.raw" | wc -l)" \
+            "$(get "$label" "$case" p50_ms)" "$(get "$label" "$case" p99_ms)" \
+            "$(get "$label" "$case" non2xx)" "$(get "$label" "$case" requests)" "$se" \
+            "$(get "$label" "$case" app_cpu_us_per_req)"
+    done
 }
 
 ge='>='; le='<='

@@ -69,6 +69,7 @@ struct stopword {
 struct cleaner {
 	bool lower;
 	bool stem;
+	struct clean_stem_lib *stem_lib;  /* opened when stem */
 	size_t nwords;
 	struct stopword *words;
 	uint32_t *cps;                  /* packed code points of all words */
@@ -187,6 +188,11 @@ cleaner_new(bool lower, bool stem, const char *const *stopwords, size_t n,
 		return core_fail(err, CORE_ERR_NOMEM, "no memory for cleaner");
 	c->lower = lower;
 	c->stem = stem;
+	if (stem) {
+		rc = clean_stem_lib_open(&c->stem_lib, err);
+		if (rc != CORE_OK)
+			goto out;
+	}
 	c->nwords = n;
 	c->first_other = NO_WORD;
 	for (i = 0; i < 128; i++) {
@@ -235,6 +241,7 @@ cleaner_free(struct cleaner *c)
 	free(c->table);
 	free(c->words);
 	free(c->cps);
+	clean_stem_lib_close(c->stem_lib);
 	free(c);
 }
 
@@ -437,7 +444,7 @@ cleaner_run(const struct cleaner *c, const char *text, size_t len,
 		size_t st_len;
 
 		if (buf->aux == NULL) {
-			buf->aux = clean_stem_new();
+			buf->aux = clean_stem_new(c->stem_lib);
 			if (buf->aux == NULL) {
 				rc = CORE_ERR_NOMEM;
 				goto out;

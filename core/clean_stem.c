@@ -4,8 +4,10 @@
  *
  * libstemmer's sb_stemmer_stem() returns a pointer into the stemmer's own
  * memory, valid until the next call, so each stem is copied out at once
- * into a growable buffer that the struct owns.
+ * into a growable buffer that the struct owns.  The library is opened with
+ * dlopen (see clean_stem.h for why).
  */
+#include <dlfcn.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,23 +17,97 @@
 
 #include "core/clean_stem.h"
 
+#ifndef TAGIFAI_STEMMER_SONAME
+#define TAGIFAI_STEMMER_SONAME "libstemmer.so.0d"  /* Debian's */
+#endif
+
+/* The four libstemmer functions used, with libstemmer.h's types. */
+struct clean_stem_lib {
+	void *handle;
+	struct sb_stemmer *(*create)(const char *algorithm,
+				     const char *charenc);
+	void (*destroy)(struct sb_stemmer *sb);
+	const sb_symbol *(*stem)(struct sb_stemmer *sb, const sb_symbol *word,
+				 int size);
+	int (*length)(struct sb_stemmer *sb);
+};
+
+/* A stemmer keeps its own reference to the library (a second dlopen of a
+ * loaded library only counts it), so it may outlive the cleaner that
+ * made it: a struct clean_buf can move on to another cleaner. */
 struct clean_stem {
+	struct clean_stem_lib lib;
 	struct sb_stemmer *sb;
 	char *out;
 	size_t cap;
 };
 
+enum core_status
+clean_stem_lib_open(struct clean_stem_lib **out, struct core_error *err)
+{
+	struct clean_stem_lib *lib = calloc(1, sizeof(*lib));
+	struct sb_stemmer *probe;
+	const char *why;
+
+	if (lib == NULL)
+		return core_fail(err, CORE_ERR_NOMEM, "out of memory");
+	lib->handle = dlopen(TAGIFAI_STEMMER_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (lib->handle == NULL) {
+		why = dlerror();
+		goto fail;
+	}
+	/* POSIX's way to turn a data pointer into a function pointer. */
+	*(void **)&lib->create = dlsym(lib->handle, "sb_stemmer_new");
+	*(void **)&lib->destroy = dlsym(lib->handle, "sb_stemmer_delete");
+	*(void **)&lib->stem = dlsym(lib->handle, "sb_stemmer_stem");
+	*(void **)&lib->length = dlsym(lib->handle, "sb_stemmer_length");
+	if (!lib->create || !lib->destroy || !lib->stem || !lib->length) {
+		why = "a sb_stemmer_* function is missing";
+		goto fail;
+	}
+	/* "porter" is in every libstemmer build (sb_stemmer_list()); this
+	 * checks once what clean_stem_new then takes for granted. */
+	probe = lib->create("porter", NULL);
+	if (probe == NULL) {
+		why = "no \"porter\" algorithm";
+		goto fail;
+	}
+	lib->destroy(probe);
+	*out = lib;
+	return CORE_OK;
+fail:
+	core_fail(err, CORE_ERR_IO, "stemming needs libstemmer (%s): %s",
+		  TAGIFAI_STEMMER_SONAME, why ? why : "cannot open it");
+	clean_stem_lib_close(lib);
+	return CORE_ERR_IO;
+}
+
+void
+clean_stem_lib_close(struct clean_stem_lib *lib)
+{
+	if (lib == NULL)
+		return;
+	if (lib->handle != NULL)
+		dlclose(lib->handle);
+	free(lib);
+}
+
 struct clean_stem *
-clean_stem_new(void)
+clean_stem_new(const struct clean_stem_lib *lib)
 {
 	struct clean_stem *st = calloc(1, sizeof(*st));
 
 	if (st == NULL)
 		return NULL;
-	/* Only the algorithm name can make this fail besides memory, and
-	 * "porter" is in every libstemmer build (sb_stemmer_list()). */
-	st->sb = sb_stemmer_new("porter", NULL);
+	st->lib = *lib;
+	st->lib.handle = dlopen(TAGIFAI_STEMMER_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (st->lib.handle == NULL) {
+		free(st);
+		return NULL;
+	}
+	st->sb = lib->create("porter", NULL);
 	if (st->sb == NULL) {
+		dlclose(st->lib.handle);
 		free(st);
 		return NULL;
 	}
@@ -43,7 +119,8 @@ clean_stem_free(struct clean_stem *st)
 {
 	if (st == NULL)
 		return;
-	sb_stemmer_delete(st->sb);
+	st->lib.destroy(st->sb);
+	dlclose(st->lib.handle);
 	free(st->out);
 	free(st);
 }
@@ -97,7 +174,7 @@ clean_stem_text(struct clean_stem *st, const char *text, size_t len,
 		w = text + start;
 		wlen = i - start;
 		if (wlen > CLEAN_STEM_MIN_KEEP && wlen <= INT_MAX) {
-			const sb_symbol *s = sb_stemmer_stem(st->sb,
+			const sb_symbol *s = st->lib.stem(st->sb,
 				(const sb_symbol *)w, (int)wlen);
 
 			if (s == NULL) {
@@ -105,7 +182,7 @@ clean_stem_text(struct clean_stem *st, const char *text, size_t len,
 				goto out;
 			}
 			w = (const char *)s;
-			wlen = (size_t)sb_stemmer_length(st->sb);
+			wlen = (size_t)st->lib.length(st->sb);
 		}
 		rc = reserve(st, o + wlen + (len - i) + 1);
 		if (rc != CORE_OK)

@@ -442,6 +442,16 @@ stop_fcgi() {
 	wait "$server_pid"
 }
 
+@test "a server of a model that does not stem never maps libstemmer" {
+	! objdump -p "$BIN" | grep -q 'NEEDED.*stemmer'
+	start_fcgi
+	fcgi_call POST /predict "$P"
+	[ "$status_code" = 200 ]
+	grep -q 'libutf8proc' "/proc/$server_pid/maps"
+	! grep -q 'libstemmer' "/proc/$server_pid/maps"
+	stop_fcgi
+}
+
 @test "the ready line names the model, the socket and the pages" {
 	start_fcgi
 	grep -q "ready: model .* version .* checksum .*listening on unix:$BATS_TEST_TMPDIR/fcgi.sock" "$BATS_TEST_TMPDIR/server.log"

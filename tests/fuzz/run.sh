@@ -30,7 +30,7 @@ fi
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_TARGETS=${FUZZ_TARGETS:-"fuzz_clean fuzz_artifact fuzz_csv fuzz_validate fuzz_request"}
 FUZZ_EXTRA_CFLAGS=${FUZZ_EXTRA_CFLAGS:-}
-FUZZ_LIBS=${FUZZ_LIBS:-"-lcjson -lutf8proc -lcsv -lstemmer -lxxhash -lm"}
+FUZZ_LIBS=${FUZZ_LIBS:-"-lcjson -lutf8proc -lcsv -lxxhash -lm"}
 FUZZ_ARGS=${FUZZ_ARGS:-}
 out=tests/fuzz
 san="-fsanitize=address,undefined -fno-sanitize-recover=all"
