@@ -63,8 +63,12 @@ static const struct {
 static void
 scan_vars(char **vars, const char *v[CGI__MAX])
 {
-	for (size_t k = 0; k < CGI__MAX; k++)
+	uint64_t lens = 0;  /* bit n: some name is n bytes long */
+
+	for (size_t k = 0; k < CGI__MAX; k++) {
 		v[k] = NULL;
+		lens |= UINT64_C(1) << cgi_names[k].len;
+	}
 	for (char **e = vars; e != NULL && *e != NULL; e++) {
 		const char *eq = strchr(*e, '=');
 		size_t n;
@@ -72,6 +76,8 @@ scan_vars(char **vars, const char *v[CGI__MAX])
 		if (eq == NULL)
 			continue;
 		n = (size_t)(eq - *e);
+		if (n >= 64 || !(lens >> n & 1))
+			continue;
 		for (size_t k = 0; k < CGI__MAX; k++) {
 			if (cgi_names[k].len == n && v[k] == NULL &&
 			    memcmp(*e, cgi_names[k].name, n) == 0) {

@@ -20,7 +20,8 @@
 #include "schemas/pyjson.h"
 #include "core/float_repr.h"
 
-#define ARENA_BLOCK 65536
+#define ARENA_BLOCK 65536      /* largest block */
+#define ARENA_FIRST_MIN 512     /* smallest first block */
 
 struct block {
 	struct block *next;
@@ -30,6 +31,7 @@ struct block {
 
 struct pyjson_doc {
 	struct block *blocks;
+	size_t next_cap;        /* size of the next block */
 	struct pyjson *root;
 };
 
@@ -51,11 +53,13 @@ arena_alloc(struct pyjson_doc *doc, size_t n)
 
 	n = (n + 15) & ~(size_t)15;
 	if (b == NULL || b->cap - b->used < n) {
-		size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+		size_t cap = n > doc->next_cap ? n : doc->next_cap;
 
 		b = malloc(sizeof(*b) + cap);
 		if (b == NULL)
 			return NULL;
+		if (doc->next_cap < ARENA_BLOCK)
+			doc->next_cap *= 2;
 		b->cap = cap;
 		b->used = 0;
 		b->next = doc->blocks;
@@ -597,6 +601,12 @@ pyjson_parse(const char *buf, size_t len,
 
 	if (doc == NULL)
 		return PYJSON_ERR_NOMEM;
+	/* Blocks start near the size a body of len bytes needs and double:
+	 * a fixed 64 KiB block for a 100-byte body made malloc do more work
+	 * (consolidating its free lists) than the parse itself. */
+	doc->next_cap = ARENA_FIRST_MIN;
+	while (doc->next_cap < ARENA_BLOCK && doc->next_cap < 4 * len)
+		doc->next_cap *= 2;
 	/* json.loads(bytes) decodes with 'utf-8-sig' when a BOM leads. */
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
 		buf += 3;
