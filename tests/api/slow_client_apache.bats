@@ -26,6 +26,8 @@ setup_file() {
 		"$STACK_DIR/apache-fcgid.conf"
 	printf 'RequestReadTimeout header=5 body=%s\n' "$BODY_TIMEOUT" \
 		>> "$STACK_DIR/apache-fcgid.conf"
+	# the application's access log shows which requests reached it
+	printf 'FcgidInitialEnv TAGIFAI_ACCESS_LOG 1\n' >> "$STACK_DIR/apache-fcgid.conf"
 	apache_main_conf "$STACK_DIR/apache2.conf" "$port" "$run" event \
 		"$STACK_DIR/apache-fcgid.conf" fcgid alias reqtimeout
 	printf 'LogFormat "%%r %%>s" slow\nCustomLog %s/access.log slow\n' "$run" \
