@@ -25,7 +25,7 @@
 # median of each figure (bench/table.sh), so one noisy run on a shared
 # machine does not decide a ratio.
 #
-# Env (defaults): ROUNDS=3 DURATION=5s WARMUP=1s THREADS=2 CONNS=32 WORKERS=2
+# Env (defaults): ROUNDS=5 DURATION=5s WARMUP=1s THREADS=2 CONNS=32 WORKERS=2
 #   WEB_WORKERS=2 (nginx) SERVERS="lighttpd nginx" APPS="ours floor" REF=1
 #   CASES="get_root get_perf post_predict_1 post_predict_10"
 #   LIGHTTPD_PORT=18201 NGINX_PORT=18202 (the floor: these + 10) REF_PORT=18203
@@ -38,7 +38,7 @@ set -eu
 case ${1:-} in -h|--help) usage_from_header; exit 0 ;; esac
 
 WORKERS=${WORKERS:-2}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 SERVERS=${SERVERS:-lighttpd nginx}
 APPS=${APPS:-ours floor}
 REF=${REF:-1}
