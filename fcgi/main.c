@@ -305,7 +305,10 @@ serve_cgi(struct app *app)
 	struct request_io io = { cgi_vars, cgi_read, cgi_write, NULL };
 	int rc = server_handle(app, &io);
 
-	if (fflush(stdout) != 0)
+	/* Close standard output now: the web server ends the response at
+	 * EOF, so what follows (freeing, unmapping the model, the exit
+	 * itself: about half a millisecond) is off the client's clock. */
+	if (fclose(stdout) != 0)
 		rc = -1;
 	return rc == 0 ? 0 : 1;
 }
