@@ -442,6 +442,33 @@ stop_fcgi() {
 	wait "$server_pid"
 }
 
+@test "a FastCGI request costs the floor's system calls: no poll before accept, no getrandom, no log write" {
+	start_fcgi
+	fcgi_call POST /predict "$P"   # warm: the first request may set things up
+	[ "$status_code" = 200 ]
+	strace -f -qq -c -o "$BATS_TEST_TMPDIR/strace" -p "$server_pid" &
+	local tracer=$! i
+	for ((i = 0; i < 100; i++)); do
+		grep -q "^TracerPid:[[:space:]]*$tracer\$" "/proc/$server_pid/status" && break
+		sleep 0.05
+	done
+	for ((i = 0; i < 20; i++)); do
+		fcgi_call POST /predict "$P"
+		[ "$status_code" = 200 ]
+	done
+	kill -INT "$tracer"
+	wait "$tracer" || true
+	stop_fcgi
+	sed 's/^/# /' "$BATS_TEST_TMPDIR/strace" >&3
+	# strace -c: % time, seconds, usecs/call, calls, [errors,] syscall
+	calls() { awk -v s="$1" '$NF == s { print $4 }' "$BATS_TEST_TMPDIR/strace"; }
+	[ "$(calls accept)" -eq 20 ] || [ "$(calls accept4)" -eq 20 ]
+	[ "$(calls write)" -eq 20 ]    # the answer, one write each; no log line
+	[ -z "$(calls getrandom)" ]
+	[ -z "$(calls ppoll)" ]
+	[ -z "$(calls rt_sigprocmask)" ]
+}
+
 @test "a server of a model that does not stem never maps libstemmer" {
 	! objdump -p "$BIN" | grep -q 'NEEDED.*stemmer'
 	start_fcgi
