@@ -86,10 +86,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-free_port() {
+free_port() {  # below the ephemeral range (see tests/api/lib.bash)
 	local p i
 	for ((i = 0; i < 50; i++)); do
-		p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+		p=$((20000 + (RANDOM * 32768 + RANDOM) % 12000))
 		ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return 0; }
 	done
 	return 1

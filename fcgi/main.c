@@ -9,12 +9,19 @@
  *   - plain CGI: FCGX_IsCGI() is true, answer one request from environ
  *     and stdin on stdout, then exit.
  * SIGTERM/SIGINT: the request in flight is finished, then exit 0.  The
- * handler (SA_RESTART, so a running request never sees EINTR) sets a
- * flag and puts a socket that is not listening in place of the listening
- * fd: an accept() already waiting or about to start then fails at once,
- * so the stop is never missed, and the wait for a connection is a plain
- * blocking accept(), with no poll() before it (a kept connection is
- * waited for in ppoll: wait_kept).
+ * wait for a connection is a plain blocking accept(), with no poll()
+ * before it; the handler (SA_RESTART, so a running request never sees
+ * EINTR) sets a flag and makes sure that accept() cannot sleep on:
+ *  - on a socket of our own (--listen without --workers, or the master's
+ *    socket once the master is stopping: master_begin_drain) the socket
+ *    is made non-blocking, a unix socket's path is removed, and the
+ *    connections already queued are served before exiting (drain), so a
+ *    stop loses no request the web server had handed over;
+ *  - on a shared socket (spawn-fcgi -F N, a web server's process manager)
+ *    the others keep serving: a socket that is not listening is put in
+ *    place of the listening fd, and accept() fails at once.
+ * A kept connection (nginx fastcgi_keep_conn) is waited for in ppoll:
+ * wait_readable.
  * --workers N: this process becomes the pre-fork master of fcgi/master.c,
  * which forks N workers running serve_fcgi on the same socket, respawns
  * them and reloads the model on SIGHUP (doc/SUPERVISION.md).
@@ -48,21 +55,37 @@
 
 extern char **environ;
 
+/* Longest drain after a stop signal, and how long an empty queue is
+ * watched before the drain counts as done (a connect() racing the stop). */
+#define MAIN_DRAIN_MAX_MS 2000
+#define MAIN_DRAIN_QUIET_MS 20
+
+/* Stop state, shared with the signal handler (see the top of the file). */
 static volatile sig_atomic_t stop_requested;
-static int stop_listen_fd = -1;  /* the listening fd serve_fcgi accepts on */
-static int stop_dead_fd = -1;    /* a socket that is not listening */
+static volatile sig_atomic_t stop_draining;  /* serve the queue, then exit */
+static int stop_listen_fd = -1;   /* the listening fd serve_fcgi accepts on */
+static int stop_dead_fd = -1;     /* a socket that is not listening */
+static bool stop_own_socket;      /* no other process accepts on it */
+static const char *stop_unix_path; /* its path, for a unix socket */
 
 static void
 on_signal(int sig)
 {
-	int saved = errno;
+	int saved = errno, fl;
 
 	(void)sig;
 	stop_requested = 1;
-	FCGX_ShutdownPending();
-	/* accept() on it fails with EINVAL: see the top of this file. */
-	if (stop_listen_fd >= 0 && stop_dead_fd >= 0)
-		dup2(stop_dead_fd, stop_listen_fd);
+	if (stop_listen_fd >= 0) {
+		if (stop_own_socket)
+			master_begin_drain(stop_listen_fd, stop_unix_path);
+		fl = fcntl(stop_listen_fd, F_GETFL);
+		if (fl >= 0 && (fl & O_NONBLOCK)) {
+			stop_draining = 1;
+		} else if (stop_dead_fd >= 0) {
+			FCGX_ShutdownPending();
+			dup2(stop_dead_fd, stop_listen_fd);
+		}
+	}
 	errno = saved;
 }
 
@@ -313,6 +336,18 @@ serve_cgi(struct app *app)
 	return rc == 0 ? 0 : 1;
 }
 
+/* The path of a --listen unix socket (libfcgi reads an address with a
+ * ':' as host:port), or NULL. */
+static const char *
+listen_unix_path(const char *listen)
+{
+	if (listen == NULL)
+		return NULL;
+	if (strncmp(listen, "unix:", 5) == 0)
+		return listen + 5;
+	return strchr(listen, ':') == NULL ? listen : NULL;
+}
+
 /* libfcgi wants "unix path" or ":port"/"host:port". */
 static int
 open_listen(const char *listen, int backlog)
@@ -338,12 +373,13 @@ ready_line(const struct app *app, const char *where)
 		app->www_notes);
 }
 
-/* A kept connection (nginx fastcgi_keep_conn): FCGX_Accept_r would block
- * reading it, which the fd swap cannot interrupt without breaking a
- * request.  Wait for it in ppoll with the stop signals let through only
- * there; false when a stop signal came first. */
+/* Waits until fd is readable, with the stop signals let through only in
+ * ppoll; false when a stop signal came first.  For a kept connection
+ * (nginx fastcgi_keep_conn), whose read the fd swap cannot interrupt
+ * without breaking a request, and for a listening socket another process
+ * left non-blocking. */
 static bool
-wait_kept(int fd)
+wait_readable(int fd)
 {
 	struct pollfd p = { fd, POLLIN, 0 };
 	sigset_t stop, old;
@@ -383,21 +419,34 @@ signals_setup(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+static long long
+now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* After accept() found the queue empty while draining: true when a new
+ * connection arrives within MAIN_DRAIN_QUIET_MS (keep draining). */
+static bool
+queue_refills(int sock)
+{
+	struct pollfd p = { sock, POLLIN, 0 };
+
+	return poll(&p, 1, MAIN_DRAIN_QUIET_MS) > 0;
+}
+
 static int
 serve_fcgi(struct app *app, int sock)
 {
 	FCGX_Request req;
 	struct request_io io = { fcgi_vars, fcgi_read, fcgi_write, &req };
-	int rc, flags;
+	long long drain_end = 0;
+	int rc;
 
 	request_seed_ids();  /* in every worker: they must not share ids */
-	/* Several processes accept on one socket (spawn-fcgi -F N, the
-	 * master) and each blocks in accept(); the kernel wakes one per
-	 * connection.  The socket may have been left non-blocking. */
-	flags = fcntl(sock, F_GETFL);
-	if (flags < 0 || fcntl(sock, F_SETFL, flags & ~O_NONBLOCK) < 0)
-		fprintf(stderr, "tagifai-fcgi: cannot make the socket "
-			"blocking: %s\n", strerror(errno));
 	stop_dead_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (stop_dead_fd < 0) {
 		fprintf(stderr, "tagifai-fcgi: socket: %s\n", strerror(errno));
@@ -408,10 +457,31 @@ serve_fcgi(struct app *app, int sock)
 		return 1;
 	}
 	stop_listen_fd = sock;
-	while (!stop_requested) {
-		if (req.ipcFd >= 0 && !wait_kept(req.ipcFd))
+	for (;;) {
+		if (stop_requested && !stop_draining)
+			break;
+		if (stop_draining) {
+			if (drain_end == 0)
+				drain_end = now_ms() + MAIN_DRAIN_MAX_MS;
+			else if (now_ms() > drain_end)
+				break;
+		}
+		if (req.ipcFd >= 0 && !wait_readable(req.ipcFd))
 			break;
 		rc = FCGX_Accept_r(&req);
+		if (rc == -EAGAIN || rc == -EWOULDBLOCK) {
+			/* A non-blocking socket with nothing queued: drained
+			 * (after a last look for a connect() racing the stop),
+			 * or not stopping yet: the master's signal is on its
+			 * way, or another program left the socket so. */
+			if (stop_draining) {
+				if (!queue_refills(sock))
+					break;
+			} else {
+				(void)wait_readable(sock); /* the top sees a stop */
+			}
+			continue;
+		}
 		if (rc < 0) {
 			if (!stop_requested)
 				fprintf(stderr, "tagifai-fcgi: accept failed; "
@@ -468,15 +538,25 @@ main(int argc, char **argv)
 			return 1;
 		}
 	}
+	/* Every process blocks in accept() (the kernel wakes one per
+	 * connection); a socket left non-blocking by a stopped instance
+	 * (a drain) is put back. */
+	rc = fcntl(sock, F_GETFL);
+	if (rc < 0 || fcntl(sock, F_SETFL, rc & ~O_NONBLOCK) < 0)
+		fprintf(stderr, "tagifai-fcgi: cannot make the socket "
+			"blocking: %s\n", strerror(errno));
 	signals_setup();
 	ready_line(&app, cfg.listen ? cfg.listen : "fd 0");
 	if (workers > 0) {
 		/* The pre-fork master (fcgi/master.c); it frees app. */
 		struct master_config mc = { (unsigned)workers, sock,
+					    listen_unix_path(cfg.listen),
 					    serve_fcgi };
 
 		return master_run(&app, &mc);
 	}
+	stop_own_socket = cfg.listen != NULL;
+	stop_unix_path = listen_unix_path(cfg.listen);
 	rc = serve_fcgi(&app, sock);
 	app_free(&app);
 	return rc;

@@ -357,11 +357,26 @@ reload(struct master *m)
 	log_model("reload: rolling restart with", &m->cur, m->gen);
 }
 
+void
+master_begin_drain(int sock, const char *unix_path)
+{
+	int fl;
+
+	if (unix_path != NULL)
+		unlink(unix_path);
+	fl = fcntl(sock, F_GETFL);
+	if (fl >= 0)
+		fcntl(sock, F_SETFL, fl | O_NONBLOCK);
+}
+
 static void
 stop(struct master *m, int sig, long long now)
 {
 	fprintf(stderr, LOG_PREFIX "%s: stopping the workers\n",
 		strsignal(sig));
+	/* Before the signals, so that each worker sees a draining socket
+	 * (fcgi/main.c): the connections already queued are served. */
+	master_begin_drain(m->mc->sock, m->mc->unix_path);
 	m->stopping = true;
 	m->stop_at = now + MASTER_STOP_TIMEOUT_MS;
 	for (size_t i = 0; i < MAX_SLOTS; i++)
@@ -398,7 +413,6 @@ setup(struct master *m)
 {
 	struct sigaction sa;
 	sigset_t set;
-	int fl;
 
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
@@ -413,12 +427,6 @@ setup(struct master *m)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	if (sigprocmask(SIG_BLOCK, &set, &m->old_mask) != 0)
-		return -1;
-	/* Every worker polls the socket and only one wins each accept: the
-	 * others must get EAGAIN instead of sleeping in accept() with their
-	 * stop signals blocked. */
-	fl = fcntl(m->mc->sock, F_GETFL);
-	if (fl < 0 || fcntl(m->mc->sock, F_SETFL, fl | O_NONBLOCK) != 0)
 		return -1;
 	return 0;
 }

@@ -31,6 +31,7 @@ typedef int (*master_serve_fn)(struct app *app, int sock);
 struct master_config {
 	unsigned workers;       /* 1..MASTER_MAX_WORKERS */
 	int sock;               /* the listening socket, shared by workers */
+	const char *unix_path;  /* its path if we created a unix socket */
 	master_serve_fn serve;
 };
 
@@ -39,11 +40,20 @@ struct master_config {
  * (and every later generation) before returning.  On SIGHUP a new app is
  * built from app->cfg (the same --model path, re-read from disk); if that
  * fails the reason is logged and the running workers keep serving.
- * The listening socket is made non-blocking (several processes poll it;
- * the serve callback must treat EAGAIN from accept as "nothing to do").
+ * Workers block in accept() on the shared socket.  To stop, the master
+ * calls master_begin_drain and then sends SIGTERM: each worker finishes
+ * its request, serves what is still queued, and exits.
  * Returns the exit status for main: 0 after a graceful stop, 1 when the
  * master could not run (signal set-up or fork failed at start).
  * Log lines go to stderr, prefixed "tagifai-fcgi: master:". */
 int master_run(struct app *app, const struct master_config *mc);
+
+/* Starts a drain of listening socket sock: new connections are refused
+ * (unix_path, when not NULL, is removed: a connect() by path then fails
+ * at once, and the web server answers 503) and sock is made non-blocking,
+ * so accept() returns the connections already queued, then EAGAIN.  The
+ * socket must be one only we accept on.  Async-signal-safe (the single
+ * process mode calls it from its stop handler). */
+void master_begin_drain(int sock, const char *unix_path);
 
 #endif

@@ -60,9 +60,13 @@ port_busy() {
 # Print a TCP port that nothing listens on, drawn at random from 20000-59999
 # (so suites running in parallel rarely draw the same one).  50 tries at most.
 pick_port() {
-	local i p
+	local i p lo=32768 span
+	# Below the kernel's ephemeral range: a port some client connection
+	# uses as its local end is not "listening", yet bind() refuses it.
+	read -r lo _ < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || lo=32768
+	span=$((lo - 20000)); [ "$span" -ge 2000 ] || span=40000
 	for ((i = 0; i < 50; i++)); do
-		p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+		p=$((20000 + (RANDOM * 32768 + RANDOM) % span))
 		if ! port_busy "$p" && [[ " ${PICKED_PORTS:-} " != *" $p "* ]]; then
 			PICKED_PORTS="${PICKED_PORTS:-} $p"
 			echo "$p"

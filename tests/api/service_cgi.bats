@@ -542,6 +542,44 @@ stop_fcgi() {
 	[ "$(jq_ 'len(d["data"]["predictions"])')" = 2 ]
 }
 
+@test "SIGTERM with connections queued serves them all, removes its socket, then exits 0" {
+	local i rc=0
+	start_fcgi
+	fifo=$BATS_TEST_TMPDIR/body.fifo
+	mkfifo "$fifo"
+	before=$(ls /proc/"$server_pid"/fd | wc -l)
+	cgi_env_for POST /predict "${#P}"
+	env -i "${cgi_env[@]}" cgi-fcgi -bind -connect "$sock" <"$fifo" >"$BATS_TEST_TMPDIR/out.0" &
+	local pids=($!)
+	exec {wfd}>"$fifo"
+	for _ in $(seq 1 200); do
+		[ "$(ls /proc/"$server_pid"/fd | wc -l)" -gt "$before" ] && break
+		sleep 0.05
+	done
+	# The only process is inside that request; five more connections
+	# wait in the listen backlog.
+	for i in 1 2 3 4 5; do
+		env -i "${cgi_env[@]}" cgi-fcgi -bind -connect "$sock" <<<"$P" >"$BATS_TEST_TMPDIR/out.$i" &
+		pids+=($!)
+	done
+	for _ in $(seq 1 100); do
+		[ "$(ss -Hxl | awk -v s="$sock" '$5 == s { print $3 }')" = 5 ] && break
+		sleep 0.05
+	done
+	[ "$(ss -Hxl | awk -v s="$sock" '$5 == s { print $3 }')" = 5 ]
+	kill -TERM "$server_pid"
+	printf "%s" "$P" >&"$wfd"
+	exec {wfd}>&-
+	for i in "${pids[@]}"; do wait "$i"; done
+	wait "$server_pid" || rc=$?
+	[ "$rc" -eq 0 ]
+	[ ! -e "$sock" ]
+	for i in 0 1 2 3 4 5; do
+		split_answer "$BATS_TEST_TMPDIR/out.$i"
+		[ "$status_code" = 200 ]
+	done
+}
+
 @test "SIGINT stops the server too" {
 	start_fcgi
 	kill -INT "$server_pid"
