@@ -419,15 +419,6 @@ signals_setup(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* After accept() found the queue empty while draining: true when a new
  * connection arrives within MAIN_DRAIN_QUIET_MS (keep draining). */
 static bool
@@ -462,8 +453,8 @@ serve_fcgi(struct app *app, int sock)
 			break;
 		if (stop_draining) {
 			if (drain_end == 0)
-				drain_end = now_ms() + MAIN_DRAIN_MAX_MS;
-			else if (now_ms() > drain_end)
+				drain_end = master_now_ms() + MAIN_DRAIN_MAX_MS;
+			else if (master_now_ms() > drain_end)
 				break;
 		}
 		if (req.ipcFd >= 0 && !wait_readable(req.ipcFd))

@@ -73,8 +73,8 @@ struct master {
 	pid_t self;
 };
 
-static long long
-now_ms(void)
+long long
+master_now_ms(void)
 {
 	struct timespec ts;
 
@@ -253,7 +253,7 @@ reap(struct master *m)
 	int st;
 
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
-		reaped(m, pid, st, now_ms());
+		reaped(m, pid, st, master_now_ms());
 }
 
 /* ---- the decisions of one loop turn --------------------------------- */
@@ -405,7 +405,7 @@ force(struct master *m)
 			MASTER_STOP_TIMEOUT_MS);
 		kill(m->slot[i].pid, SIGKILL);
 	}
-	m->stop_at = now_ms() + MASTER_STOP_TIMEOUT_MS;
+	m->stop_at = master_now_ms() + MASTER_STOP_TIMEOUT_MS;
 }
 
 static int
@@ -463,7 +463,7 @@ master_run(struct app *app, const struct master_config *mc)
 		int sig;
 
 		reap(&m);
-		now = now_ms();
+		now = master_now_ms();
 		if (m.stopping) {
 			if (!any_worker(&m))
 				break;
@@ -487,7 +487,7 @@ master_run(struct app *app, const struct master_config *mc)
 			fprintf(stderr, LOG_PREFIX "stopping: reload "
 				"ignored\n");
 		else if ((sig == SIGTERM || sig == SIGINT) && !m.stopping)
-			stop(&m, sig, now_ms());
+			stop(&m, sig, master_now_ms());
 	}
 	fprintf(stderr, LOG_PREFIX "all workers stopped; exiting\n");
 	app_free(&m.cur);

@@ -514,22 +514,27 @@ stop_fcgi() {
 	grep -q 'stopped by signal' "$BATS_TEST_TMPDIR/server.log"
 }
 
-@test "SIGTERM during a request finishes that request, then exits 0" {
-	start_fcgi
-	fifo=$BATS_TEST_TMPDIR/body.fifo
+# Starts a POST /predict whose body waits in a fifo (written to fd $wfd)
+# and returns when the server holds the connection (one more fd in /proc):
+# it is then inside the request, waiting for the body.  Output: OUT.
+hold_request() {
+	local fifo=$BATS_TEST_TMPDIR/body.fifo before
 	mkfifo "$fifo"
 	before=$(ls /proc/"$server_pid"/fd | wc -l)
 	cgi_env_for POST /predict "${#P}"
-	env -i "${cgi_env[@]}" cgi-fcgi -bind -connect "$sock" <"$fifo" >"$BATS_TEST_TMPDIR/out" &
+	env -i "${cgi_env[@]}" cgi-fcgi -bind -connect "$sock" <"$fifo" >"$1" &
 	client=$!
 	exec {wfd}>"$fifo"
-	# Wait until the server holds the connection (one more fd in /proc):
-	# it is then inside the request, waiting for the body.
 	for _ in $(seq 1 200); do
 		[ "$(ls /proc/"$server_pid"/fd | wc -l)" -gt "$before" ] && break
 		sleep 0.05
 	done
 	[ "$(ls /proc/"$server_pid"/fd | wc -l)" -gt "$before" ]
+}
+
+@test "SIGTERM during a request finishes that request, then exits 0" {
+	start_fcgi
+	hold_request "$BATS_TEST_TMPDIR/out"
 	kill -TERM "$server_pid"
 	printf "%s" "$P" >&"$wfd"
 	exec {wfd}>&-
@@ -545,17 +550,8 @@ stop_fcgi() {
 @test "SIGTERM with connections queued serves them all, removes its socket, then exits 0" {
 	local i rc=0
 	start_fcgi
-	fifo=$BATS_TEST_TMPDIR/body.fifo
-	mkfifo "$fifo"
-	before=$(ls /proc/"$server_pid"/fd | wc -l)
-	cgi_env_for POST /predict "${#P}"
-	env -i "${cgi_env[@]}" cgi-fcgi -bind -connect "$sock" <"$fifo" >"$BATS_TEST_TMPDIR/out.0" &
-	local pids=($!)
-	exec {wfd}>"$fifo"
-	for _ in $(seq 1 200); do
-		[ "$(ls /proc/"$server_pid"/fd | wc -l)" -gt "$before" ] && break
-		sleep 0.05
-	done
+	hold_request "$BATS_TEST_TMPDIR/out.0"
+	local pids=("$client")
 	# The only process is inside that request; five more connections
 	# wait in the listen backlog.
 	for i in 1 2 3 4 5; do
