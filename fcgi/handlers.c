@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * fcgi/handlers.c - the endpoints of api.py, one short function each,
- * plus the OpenAPI document, the pages and static files.
+ * plus the OpenAPI document, the pages and static files.  fcgi/routes.c
+ * says which path and method reach each.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,15 +42,15 @@ reports(struct app *app, struct response *res)
 	if (app_reports(app, err, sizeof(err)) == 0)
 		return true;
 	fprintf(stderr, "tagifai-fcgi: %s\n", err);
-	respond_detail(res, 500, "Internal Server Error");
+	respond_error(res, HTTP_ERR_INTERNAL);
 	return false;
 }
 
-static void
-index_(struct app *app, struct request *req, const char *param,
-       size_t param_len, struct response *res)
+void
+handle_index(struct app *app, struct request *req,
+	     const struct route_params *params, struct response *res)
 {
-	(void)app, (void)param, (void)param_len;
+	(void)app, (void)params;
 	handlers_envelope(res, req, "{}");
 }
 
@@ -66,7 +67,7 @@ wrap(struct response *res, const struct request *req,
 	buf_adds(&b, "}");
 	if (b.failed) {
 		buf_free(&b);
-		respond_json(res, 500, NULL, 0);
+		respond_error(res, HTTP_ERR_INTERNAL);
 		return;
 	}
 	handlers_envelope(res, req, b.data);
@@ -74,20 +75,18 @@ wrap(struct response *res, const struct request *req,
 }
 
 /* performance.get(filter, performance); the last filter= wins. */
-static void
-performance(struct app *app, struct request *req,
-	    const char *param, size_t param_len,
-	    struct response *res)
+void
+handle_performance(struct app *app, struct request *req,
+		   const struct route_params *params, struct response *res)
 {
 	const struct app_member *m = NULL;
 	char *filter = NULL;
 
-	(void)param, (void)param_len;
+	(void)params;
 	if (!reports(app, res))
 		return;
 	if (url_query_get(req->target.query, "filter", &filter) != URL_OK) {
-		respond_detail(res, 400, "Invalid percent-encoding in the "
-			       "query string");
+		respond_error(res, HTTP_ERR_QUERY_ESCAPE);
 		return;
 	}
 	if (filter != NULL)
@@ -97,11 +96,11 @@ performance(struct app *app, struct request *req,
 	free(filter);
 }
 
-static void
-args(struct app *app, struct request *req, const char *param,
-     size_t param_len, struct response *res)
+void
+handle_args(struct app *app, struct request *req,
+	    const struct route_params *params, struct response *res)
 {
-	(void)param, (void)param_len;
+	(void)params;
 	if (!reports(app, res))
 		return;
 	wrap(res, req, "args", 4, app->args_json);
@@ -109,10 +108,12 @@ args(struct app *app, struct request *req, const char *param,
 
 /* Deliberate difference: an unknown argument is a 404 naming the known
  * ones, where the reference answers 200 with "". */
-static void
-arg(struct app *app, struct request *req, const char *param,
-    size_t param_len, struct response *res)
+void
+handle_arg(struct app *app, struct request *req,
+	   const struct route_params *params, struct response *res)
 {
+	size_t param_len;
+	const char *param = route_param(params, "arg", &param_len);
 	const struct app_member *m;
 	struct buf b = BUF_INIT;
 
@@ -129,20 +130,25 @@ arg(struct app *app, struct request *req, const char *param,
 	buf_adds(&b, app->arg_names);
 	if (b.failed) {
 		buf_free(&b);
-		respond_json(res, 500, NULL, 0);
+		respond_error(res, HTTP_ERR_INTERNAL);
 		return;
 	}
-	respond_detail(res, 404, b.data);
+	respond_error_detail(res, HTTP_ERR_UNKNOWN_ARG, b.data);
 	buf_free(&b);
 }
 
-static void
-openapi(struct app *app, struct request *req, const char *param,
-	size_t param_len, struct response *res)
+void
+handle_openapi(struct app *app, struct request *req,
+	       const struct route_params *params, struct response *res)
 {
-	char *doc = openapi_render(req->target.prefix, &app->cfg.limits);
+	struct openapi_path *paths = calloc(route_count, sizeof(*paths));
+	char *doc = NULL;
 
-	(void)param, (void)param_len;
+	(void)params;
+	if (paths != NULL)
+		doc = openapi_render(req->target.prefix, &app->cfg.limits,
+				     paths, route_openapi_paths(paths));
+	free(paths);
 	respond_json(res, 200, doc, doc ? strlen(doc) : 0);
 }
 
@@ -155,7 +161,7 @@ page(struct app *app, struct request *req, enum www_page p,
 	char *html;
 
 	if (text == NULL) {
-		respond_detail(res, 404, "Not Found");
+		respond_error(res, HTTP_ERR_NOT_FOUND);
 		return;
 	}
 	html = www_render(text, page_len, req->target.prefix, &len);
@@ -164,40 +170,42 @@ page(struct app *app, struct request *req, enum www_page p,
 		res->content_type = "text/html; charset=utf-8";
 }
 
-static void
-docs(struct app *app, struct request *req, const char *param,
-     size_t param_len, struct response *res)
+void
+handle_docs(struct app *app, struct request *req,
+	    const struct route_params *params, struct response *res)
 {
-	(void)param, (void)param_len;
+	(void)params;
 	page(app, req, WWW_DOCS, res);
 }
 
-static void
-redoc(struct app *app, struct request *req, const char *param,
-      size_t param_len, struct response *res)
+void
+handle_redoc(struct app *app, struct request *req,
+	     const struct route_params *params, struct response *res)
 {
-	(void)param, (void)param_len;
+	(void)params;
 	page(app, req, WWW_REDOC, res);
 }
 
-static void
-demo(struct app *app, struct request *req, const char *param,
-     size_t param_len, struct response *res)
+void
+handle_demo(struct app *app, struct request *req,
+	    const struct route_params *params, struct response *res)
 {
-	(void)param, (void)param_len;
+	(void)params;
 	page(app, req, WWW_DEMO, res);
 }
 
-static void
-static_file(struct app *app, struct request *req,
-	    const char *param, size_t param_len,
-	    struct response *res)
+void
+handle_static(struct app *app, struct request *req,
+	      const struct route_params *params, struct response *res)
 {
-	const struct www_file *f = www_find(&app->www, param);
+	size_t len;
+	/* A {name:path} parameter is the end of the path: NUL-terminated. */
+	const char *file = route_param(params, "file", &len);
+	const struct www_file *f = file ? www_find(&app->www, file) : NULL;
 
-	(void)req, (void)param_len;
+	(void)req;
 	if (f == NULL) {
-		respond_detail(res, 404, "Not Found");
+		respond_error(res, HTTP_ERR_NOT_FOUND);
 		return;
 	}
 	res->status = 200;
@@ -206,16 +214,3 @@ static_file(struct app *app, struct request *req,
 	res->len = f->len;
 	res->cache_control = STATIC_CACHE;
 }
-
-handler_fn *const handlers[ROUTE__MAX] = {
-	index_,        /* ROUTE_INDEX */
-	performance,   /* ROUTE_PERFORMANCE */
-	args,          /* ROUTE_ARGS */
-	arg,           /* ROUTE_ARG */
-	predict_handle, /* ROUTE_PREDICT */
-	openapi,       /* ROUTE_OPENAPI */
-	docs,          /* ROUTE_DOCS */
-	redoc,         /* ROUTE_REDOC */
-	demo,          /* ROUTE_DEMO */
-	static_file,   /* ROUTE_STATIC */
-};

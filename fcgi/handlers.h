@@ -1,24 +1,25 @@
 /* SPDX-License-Identifier: MIT
- * fcgi/handlers.h - one handler per route.  A handler reads the request
- * (body already read and bounded), calls schemas/ and core/, and fills
- * the response; it never writes to the transport.
+ * fcgi/handlers.h - the handlers of the route table (fcgi/routes.c): the
+ * endpoints of api.py, the OpenAPI document, the pages and static files.
+ * POST /predict has its own file (fcgi/predict.h).
  */
 #ifndef FCGI_HANDLERS_H
 #define FCGI_HANDLERS_H
-
-#include <stddef.h>
 
 #include "fcgi/app.h"
 #include "fcgi/request.h"
 #include "fcgi/respond.h"
 #include "fcgi/route.h"
 
-typedef void handler_fn(struct app *app, struct request *req,
-			const char *param, size_t param_len,
-			struct response *res);
-
-/* Indexed by enum route_id. */
-extern handler_fn *const handlers[ROUTE__MAX];
+route_handler handle_index;        /* GET /                 */
+route_handler handle_performance;  /* GET /performance      */
+route_handler handle_args;         /* GET /args             */
+route_handler handle_arg;          /* GET /args/{arg}       */
+route_handler handle_openapi;      /* GET /openapi.json     */
+route_handler handle_docs;         /* GET /docs             */
+route_handler handle_redoc;        /* GET /redoc            */
+route_handler handle_demo;         /* GET /demo             */
+route_handler handle_static;       /* GET /static/{file:path} */
 
 /* Sets res to a 200 envelope around data_json. */
 void handlers_envelope(struct response *res, const struct request *req,

@@ -6,11 +6,12 @@ fcgi_libservice_a_SOURCES = \
 	fcgi/app.c fcgi/app.h \
 	fcgi/envelope.c fcgi/envelope.h \
 	fcgi/handlers.c fcgi/handlers.h \
+	fcgi/http_error.c fcgi/http_error.h \
 	fcgi/log.c fcgi/log.h \
 	fcgi/predict.c fcgi/predict.h \
 	fcgi/request.c fcgi/request.h \
 	fcgi/respond.c fcgi/respond.h \
-	fcgi/route.c fcgi/route.h \
+	fcgi/route.c fcgi/route.h fcgi/routes.c \
 	fcgi/server.c fcgi/server.h \
 	fcgi/url.c fcgi/url.h \
 	fcgi/www.c fcgi/www.h

@@ -115,7 +115,7 @@ run(struct app *app, struct request *req,
 			fprintf(stderr, "tagifai-fcgi: predict: %s\n",
 				core_strerror(st));
 			buf_free(&b);
-			respond_detail(res, 500, "Internal Server Error");
+			respond_error(res, HTTP_ERR_INTERNAL);
 			return;
 		}
 		if (i > 0)
@@ -127,7 +127,7 @@ run(struct app *app, struct request *req,
 	buf_adds(&b, "}");
 	if (b.failed) {
 		buf_free(&b);
-		respond_json(res, 500, NULL, 0);
+		respond_error(res, HTTP_ERR_INTERNAL);
 		return;
 	}
 	handlers_envelope(res, req, b.data);
@@ -135,8 +135,8 @@ run(struct app *app, struct request *req,
 }
 
 void
-predict_handle(struct app *app, struct request *req, const char *param,
-	       size_t param_len, struct response *res)
+predict_handle(struct app *app, struct request *req,
+	       const struct route_params *params, struct response *res)
 {
 	struct texts t = { 0 };
 	struct validate_sink sink = { collect, &t };
@@ -145,7 +145,7 @@ predict_handle(struct app *app, struct request *req, const char *param,
 	cJSON *detail = cJSON_CreateArray();
 	enum validate_status vs;
 
-	(void)param, (void)param_len;
+	(void)params;
 	if (detail == NULL)
 		goto nomem;
 	if (req->body_len > 0) {
@@ -161,8 +161,7 @@ predict_handle(struct app *app, struct request *req, const char *param,
 		case PYJSON_ERR_DEPTH:
 		case PYJSON_ERR_INT:
 			/* FastAPI's answer to any other decoding error. */
-			respond_detail(res, 400,
-				       "There was an error parsing the body");
+			respond_error(res, HTTP_ERR_BODY_PARSE);
 			goto out;
 		default:
 			goto nomem;
@@ -181,7 +180,7 @@ predict_handle(struct app *app, struct request *req, const char *param,
 	goto out;
 nomem:
 	fprintf(stderr, "tagifai-fcgi: predict: out of memory\n");
-	respond_json(res, 500, NULL, 0);
+	respond_error(res, HTTP_ERR_INTERNAL);
 out:
 	texts_free(&t);
 	pyjson_free(doc);

@@ -6,10 +6,10 @@
 
 #include "fcgi/handlers.h"
 
-/* The ROUTE_PREDICT handler.  The body was read and its size and media
+/* The handler of POST /predict.  The body was read and its size and media
  * type checked; this answers 200, 400 (JSON nested too deep or an integer
  * too long, like the reference), 422 (jsondecode or validation) or 500
  * (out of memory). */
-handler_fn predict_handle;
+route_handler predict_handle;
 
 #endif

@@ -20,8 +20,11 @@ respond_phrase(int status)
 	case 200: return "OK";
 	case 307: return "Temporary Redirect";
 	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
 	case 413: return "Request Entity Too Large";
 	case 415: return "Unsupported Media Type";
 	case 422: return "Unprocessable Entity";
@@ -49,7 +52,7 @@ respond_json(struct response *res, int status, char *body, size_t len)
 	res->len = len;
 }
 
-void
+static void
 respond_detail(struct response *res, int status, const char *msg)
 {
 	struct buf b = BUF_INIT;
@@ -61,6 +64,19 @@ respond_detail(struct response *res, int status, const char *msg)
 	buf_adds(&b, "}");
 	body = buf_take(&b, &len);
 	respond_json(res, status, body, len);
+}
+
+void
+respond_error(struct response *res, enum http_error e)
+{
+	respond_detail(res, http_error_status(e), http_error_detail(e));
+}
+
+void
+respond_error_detail(struct response *res, enum http_error e,
+		     const char *detail)
+{
+	respond_detail(res, http_error_status(e), detail);
 }
 
 /* "Name: value\r\n", or nothing when value is NULL. */

@@ -8,10 +8,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "fcgi/http_error.h"
 #include "fcgi/request.h"
 
 #define RESPOND_JSON "application/json"
-#define RESPOND_ALLOW_MAX 32
 
 struct response {
 	int status;
@@ -19,7 +19,7 @@ struct response {
 	char *owned;                /* malloc'd body, freed by response_free */
 	const char *body;           /* owned, or borrowed (static files) */
 	size_t len;
-	char allow[RESPOND_ALLOW_MAX]; /* Allow header (405), or "" */
+	char allow[ROUTE_ALLOW_MAX];   /* Allow header (405), or "" */
 	const char *cache_control;  /* or NULL */
 	char *location;             /* Location (307), malloc'd, or NULL */
 };
@@ -31,8 +31,13 @@ const char *respond_phrase(int status);
  * the allocation failed, which becomes a fixed 500 answer). */
 void respond_json(struct response *res, int status, char *body, size_t len);
 
-/* Sets res to status with {"detail": msg}. */
-void respond_detail(struct response *res, int status, const char *msg);
+/* Sets res to the error answer e: its status and {"detail": text}. */
+void respond_error(struct response *res, enum http_error e);
+
+/* The same with a detail of the moment (the limit a body broke, the
+ * arguments there are) in place of the table's text. */
+void respond_error_detail(struct response *res, enum http_error e,
+			  const char *detail);
 
 /* Writes res for req (HEAD: headers only).  x_model is the X-Model
  * header value.  Returns 0, or -1 when the transport failed. */

@@ -1,138 +1,237 @@
 /* SPDX-License-Identifier: MIT
- * fcgi/route.c - the route table and its matcher.
+ * fcgi/route.c - the matcher of the route table (fcgi/routes.c).
  *
- * Paths are matched after percent-decoding, like Starlette: a {arg}
- * segment may not contain '/', so "/args/a%2Fb" is not found.  HEAD is
- * accepted wherever GET is (RFC 9110 section 9.3.2).
+ * It runs on every request: a pattern is walked side by side with the
+ * path, with no copy and no allocation, and a row that does not match
+ * usually fails on its first letters.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "fcgi/route.h"
 
-#define GET_HEAD (METHOD_GET | METHOD_HEAD)
-
-const struct route route_table[ROUTE__MAX] = {
-	/* ROUTE_INDEX */
-	{ ROUTE_INDEX, "/", PARAM_NONE, GET_HEAD, true, "/" },
-	/* ROUTE_PERFORMANCE */
-	{ ROUTE_PERFORMANCE, "/performance", PARAM_NONE, GET_HEAD, true,
-	  "/performance" },
-	/* ROUTE_ARGS */
-	{ ROUTE_ARGS, "/args", PARAM_NONE, GET_HEAD, true, "/args" },
-	/* ROUTE_ARG */
-	{ ROUTE_ARG, "/args/", PARAM_SEGMENT, GET_HEAD, true, "/args/{arg}" },
-	/* ROUTE_PREDICT */
-	{ ROUTE_PREDICT, "/predict", PARAM_NONE, METHOD_POST, true,
-	  "/predict" },
-	/* ROUTE_OPENAPI */
-	{ ROUTE_OPENAPI, "/openapi.json", PARAM_NONE, GET_HEAD, false, NULL },
-	/* ROUTE_DOCS */
-	{ ROUTE_DOCS, "/docs", PARAM_NONE, GET_HEAD, false, NULL },
-	/* ROUTE_REDOC */
-	{ ROUTE_REDOC, "/redoc", PARAM_NONE, GET_HEAD, false, NULL },
-	/* ROUTE_DEMO */
-	{ ROUTE_DEMO, "/demo", PARAM_NONE, GET_HEAD, false, NULL },
-	/* ROUTE_STATIC */
-	{ ROUTE_STATIC, "/static/", PARAM_REST, GET_HEAD, false, NULL },
+/* Allow lists methods in this order. */
+static const struct {
+	unsigned bit;
+	const char *name;
+	const char *openapi;
+} methods[] = {
+	{ METHOD_GET, "GET", "get" },
+	{ METHOD_HEAD, "HEAD", "head" },
+	{ METHOD_POST, "POST", "post" },
+	{ METHOD_PUT, "PUT", "put" },
+	{ METHOD_DELETE, "DELETE", "delete" },
+	{ METHOD_PATCH, "PATCH", "patch" },
 };
+#define N_METHODS (sizeof(methods) / sizeof(methods[0]))
 
 enum route_method
 route_method(const char *name)
 {
 	if (name == NULL)
 		return METHOD_OTHER;
-	if (strcmp(name, "GET") == 0)
-		return METHOD_GET;
-	if (strcmp(name, "HEAD") == 0)
-		return METHOD_HEAD;
-	if (strcmp(name, "POST") == 0)
-		return METHOD_POST;
+	for (size_t i = 0; i < N_METHODS; i++)
+		if (strcmp(name, methods[i].name) == 0)
+			return (enum route_method)methods[i].bit;
 	return METHOD_OTHER;
 }
 
+/* Matches path[0..len) against pat, recording its parameters. */
 static bool
-matches(const struct route *r, const char *path,
-	const char **param, size_t *param_len)
+match(const char *pat, const char *path, size_t len, struct route_params *ps)
 {
-	size_t n = strlen(r->pattern);
+	const char *end = path + len;
 
-	if (r->param == PARAM_NONE) {
-		*param = path + strlen(path);
-		*param_len = 0;
-		return strcmp(path, r->pattern) == 0;
+	ps->n = 0;
+	while (*pat != '\0') {
+		const char *name, *close, *colon, *v;
+
+		if (*pat != '{') {
+			if (path == end || *path != *pat)
+				return false;
+			pat++;
+			path++;
+			continue;
+		}
+		/* Patterns are ours and checked (route_pattern_ok). */
+		name = pat + 1;
+		close = strchr(name, '}');
+		colon = memchr(name, ':', (size_t)(close - name));
+		v = path;
+		if (colon != NULL)
+			path = end;
+		else
+			while (path < end && *path != '/')
+				path++;
+		if (path == v || ps->n == ROUTE_MAX_PARAMS)
+			return false;
+		ps->p[ps->n].name = name;
+		ps->p[ps->n].name_len = (size_t)((colon ? colon : close) - name);
+		ps->p[ps->n].value = v;
+		ps->p[ps->n].len = (size_t)(path - v);
+		ps->n++;
+		pat = close + 1;
 	}
-	if (strncmp(path, r->pattern, n) != 0 || path[n] == '\0')
-		return false;
-	if (r->param == PARAM_SEGMENT && strchr(path + n, '/') != NULL)
-		return false;
-	*param = path + n;
-	*param_len = strlen(path + n);
-	return true;
+	return path == end;
 }
 
-static void
-allow_header(unsigned methods, char *allow, size_t len)
+bool
+route_match_pattern(const char *pattern, const char *path, size_t len,
+		    struct route_params *params)
 {
-	/* Starlette lists the route's methods; we add HEAD with GET. */
-	snprintf(allow, len, "%s%s%s",
-		 methods & METHOD_GET ? "GET" : "",
-		 methods & METHOD_HEAD ? ", HEAD" : "",
-		 methods & METHOD_POST ? (methods & METHOD_GET ? ", POST"
-							       : "POST") : "");
+	return match(pattern, path, len, params);
 }
 
-static const struct route *
-lookup(const char *path, const char **param,
-       size_t *param_len)
+/* The first row matching path[0..len) and method; else the methods of
+ * the rows matching the path alone. */
+static enum route_match
+lookup(const char *path, size_t len, unsigned method,
+       const struct route **route, struct route_params *ps, unsigned *allow)
 {
-	for (size_t i = 0; i < ROUTE__MAX; i++)
-		if (matches(&route_table[i], path, param, param_len))
-			return &route_table[i];
-	return NULL;
+	unsigned known = 0;
+
+	for (size_t i = 0; i < route_count; i++) {
+		const struct route *r = &route_table[i];
+
+		if (!match(r->pattern, path, len, ps))
+			continue;
+		if (r->methods & method) {
+			*route = r;
+			return ROUTE_FOUND;
+		}
+		known |= r->methods;
+	}
+	*allow = known;
+	return known != 0 ? ROUTE_BAD_METHOD : ROUTE_NOT_FOUND;
 }
 
 enum route_match
 route_find(const char *path, enum route_method method,
-	   enum route_id *id, const char **param,
-	   size_t *param_len, char *allow, size_t allow_len)
+	   const struct route **route, struct route_params *params,
+	   unsigned *allow)
 {
-	const struct route *r = lookup(path, param, param_len);
 	size_t n = strlen(path);
+	enum route_match m = lookup(path, n, (unsigned)method, route, params,
+				    allow);
+	const struct route *r;
+	struct route_params ps;
+	unsigned any;
 
-	if (r == NULL) {
-		char tmp[256];
+	if (m != ROUTE_NOT_FOUND)
+		return m;
+	/* Starlette's redirect_slashes: "/args//" -> "/args". */
+	while (n > 0 && path[n - 1] == '/')
+		n--;
+	if (n > 0 && n < ROUTE_REDIRECT_PATH_MAX && path[n] == '/' &&
+	    lookup(path, n, ~0u, &r, &ps, &any) == ROUTE_FOUND)
+		return ROUTE_REDIRECT;
+	return ROUTE_NOT_FOUND;
+}
 
-		/* Starlette's redirect_slashes: "/args//" -> "/args". */
-		while (n > 0 && path[n - 1] == '/')
-			n--;
-		if (n > 0 && n < sizeof(tmp) && path[n] == '/') {
-			memcpy(tmp, path, n);
-			tmp[n] = '\0';
-			if (lookup(tmp, param, param_len) != NULL)
-				return ROUTE_REDIRECT;
+void
+route_allow(unsigned mask, char *out, size_t len)
+{
+	size_t used = 0;
+
+	if (len == 0)
+		return;
+	out[0] = '\0';
+	for (size_t i = 0; i < N_METHODS; i++) {
+		size_t k = strlen(methods[i].name);
+
+		if (!(mask & methods[i].bit))
+			continue;
+		if (used + k + 3 > len)
+			break;
+		if (used > 0) {
+			memcpy(out + used, ", ", 2);
+			used += 2;
 		}
-		return ROUTE_NOT_FOUND;
+		memcpy(out + used, methods[i].name, k + 1);
+		used += k;
 	}
-	if ((r->methods & (unsigned)method) == 0) {
-		allow_header(r->methods, allow, allow_len);
-		return ROUTE_BAD_METHOD;
+}
+
+const char *
+route_param(const struct route_params *ps, const char *name, size_t *len)
+{
+	size_t k = strlen(name);
+
+	for (size_t i = 0; i < ps->n; i++)
+		if (ps->p[i].name_len == k &&
+		    memcmp(ps->p[i].name, name, k) == 0) {
+			*len = ps->p[i].len;
+			return ps->p[i].value;
+		}
+	*len = 0;
+	return NULL;
+}
+
+bool
+route_pattern_ok(const char *pat)
+{
+	size_t n = 0;
+
+	if (pat == NULL || pat[0] != '/')
+		return false;
+	for (const char *p = pat; *p != '\0'; p++) {
+		size_t name;
+
+		if (*p == '}')
+			return false;
+		if (*p != '{')
+			continue;
+		name = strcspn(p + 1, ":{}/");
+		if (name == 0 || ++n > ROUTE_MAX_PARAMS)
+			return false;
+		p += 1 + name;
+		if (strcmp(p, ":path}") == 0)
+			return true;
+		/* A segment parameter ends its segment: it captures up to
+		 * the next '/'. */
+		if (p[0] != '}' || (p[1] != '/' && p[1] != '\0'))
+			return false;
 	}
-	*id = r->id;
-	return ROUTE_FOUND;
+	return true;
+}
+
+const char *
+route_openapi_method(unsigned mask)
+{
+	mask &= ~(unsigned)METHOD_HEAD;  /* documented with its GET */
+	for (size_t i = 0; i < N_METHODS; i++)
+		if (mask == methods[i].bit)
+			return methods[i].openapi;
+	return NULL;
+}
+
+size_t
+route_openapi_paths(struct openapi_path *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < route_count; i++) {
+		const struct route *r = &route_table[i];
+
+		if (r->op == NULL)
+			continue;
+		out[n].path = r->pattern;
+		out[n].method = route_openapi_method(r->methods);
+		out[n].op = r->op;
+		n++;
+	}
+	return n;
 }
 
 enum url_status
 route_resolve(struct url_target *t)
 {
-	enum route_id id;
-	const char *param;
-	size_t plen;
-	char allow[32];
+	const struct route *r;
+	struct route_params ps;
+	unsigned allow;
 
 	if (!t->inferred ||
-	    route_find(t->full_path, METHOD_GET, &id, &param, &plen, allow,
-		       sizeof(allow)) == ROUTE_NOT_FOUND)
+	    route_find(t->full_path, METHOD_GET, &r, &ps, &allow) ==
+		    ROUTE_NOT_FOUND)
 		return URL_OK;
 	return url_target_unprefix(t);
 }

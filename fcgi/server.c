@@ -2,9 +2,9 @@
  * fcgi/server.c - the request pipeline shared by FastCGI and CGI.
  *
  * Rejections happen as early as possible and in one order (route ->
- * method -> size -> media type -> handler), so a request that fails two
- * checks always gets the same answer.  Statuses map to HTTP only here and
- * in the handlers; client input never causes a 500.
+ * method -> role -> query -> size -> media type -> handler), so a request
+ * that fails two checks always gets the same answer.  Refusals name a row of the error
+ * table (fcgi/http_error.h); client input never causes a 500.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +28,7 @@ redirect(struct response *res, const struct request *req)
 	res->location = url_location(&req->origin, req->target.full_path,
 				     req->target.query);
 	if (res->location == NULL)
-		respond_json(res, 500, NULL, 0);
+		respond_error(res, HTTP_ERR_INTERNAL);
 }
 
 /* Reads and checks the body of a route that takes one. */
@@ -42,63 +42,68 @@ body(struct app *app, struct request *req,
 	case REQUEST_OK:
 		break;
 	case REQUEST_ERR_LENGTH:
-		respond_detail(res, 400, "Invalid Content-Length");
+		respond_error(res, HTTP_ERR_CONTENT_LENGTH);
 		return false;
 	case REQUEST_ERR_TOO_LARGE:
 		snprintf(msg, sizeof(msg), "Request body larger than %zu "
 			 "bytes", app->cfg.max_body);
-		respond_detail(res, 413, msg);
+		respond_error_detail(res, HTTP_ERR_TOO_LARGE, msg);
 		return false;
 	case REQUEST_ERR_SHORT:
-		respond_detail(res, 400, "Incomplete request body");
+		respond_error(res, HTTP_ERR_SHORT_BODY);
 		return false;
 	default:
-		respond_json(res, 500, NULL, 0);
+		respond_error(res, HTTP_ERR_INTERNAL);
 		return false;
 	}
 	if (!request_is_json(req)) {
-		respond_detail(res, 415, "Unsupported Media Type: send "
-			       "application/json");
+		respond_error(res, HTTP_ERR_MEDIA_TYPE);
 		return false;
 	}
 	return true;
 }
 
+/* Methods whose requests carry a body to read before the handler. */
+#define BODY_METHODS (METHOD_POST | METHOD_PUT | METHOD_PATCH)
+
 static void
 dispatch(struct app *app, struct request *req,
 	 const struct request_io *io, struct response *res)
 {
-	char allow[RESPOND_ALLOW_MAX];
-	const char *param = NULL;
-	size_t param_len = 0;
-	enum route_id id = ROUTE_INDEX;
+	const struct route *r = NULL;
+	struct route_params params;
+	unsigned allow = 0;
 	char *check = NULL;
 
-	switch (route_find(req->target.route, req->method, &id, &param,
-			   &param_len, allow, sizeof(allow))) {
+	switch (route_find(req->target.route, req->method, &r, &params,
+			   &allow)) {
 	case ROUTE_FOUND:
 		break;
 	case ROUTE_REDIRECT:
 		redirect(res, req);
 		return;
 	case ROUTE_BAD_METHOD:
-		respond_detail(res, 405, "Method Not Allowed");
-		snprintf(res->allow, sizeof(res->allow), "%s", allow);
+		respond_error(res, HTTP_ERR_METHOD);
+		route_allow(allow, res->allow, sizeof(res->allow));
 		return;
 	default:
-		respond_detail(res, 404, "Not Found");
+		respond_error(res, HTTP_ERR_NOT_FOUND);
+		return;
+	}
+	/* No users or API keys yet: a route that needs a role is closed. */
+	if (r->role != ROLE_PUBLIC) {
+		respond_error(res, HTTP_ERR_UNAUTHORIZED);
 		return;
 	}
 	/* Any bad escape in the query is refused, whatever the route. */
 	if (url_query_get(req->target.query, "", &check) != URL_OK) {
-		respond_detail(res, 400, "Invalid percent-encoding in the "
-			       "query string");
+		respond_error(res, HTTP_ERR_QUERY_ESCAPE);
 		return;
 	}
 	free(check);
-	if (req->method == METHOD_POST && !body(app, req, io, res))
+	if ((req->method & BODY_METHODS) && !body(app, req, io, res))
 		return;
-	handlers[id](app, req, param, param_len, res);
+	r->handler(app, req, &params, res);
 }
 
 int
@@ -112,10 +117,9 @@ server_handle(struct app *app, const struct request_io *io)
 	if (st == REQUEST_OK && route_resolve(&req.target) != URL_OK)
 		st = REQUEST_ERR_NOMEM;
 	if (st == REQUEST_ERR_ESCAPE)
-		respond_detail(&res, 400, "Invalid percent-encoding in the "
-			       "request path");
+		respond_error(&res, HTTP_ERR_PATH_ESCAPE);
 	else if (st != REQUEST_OK || req.url == NULL)
-		respond_json(&res, 500, NULL, 0);
+		respond_error(&res, HTTP_ERR_INTERNAL);
 	else
 		dispatch(app, &req, io, &res);
 	rc = respond_write(&res, &req, app->x_model, io);

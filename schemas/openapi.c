@@ -15,37 +15,6 @@
 
 #include "schemas/openapi.h"
 
-static const struct openapi_param performance_params[] = {
-	{ "filter", "query", false, "Filter" },
-};
-
-static const struct openapi_param arg_params[] = {
-	{ "arg", "path", true, "Arg" },
-};
-
-const struct openapi_op openapi_ops[] = {
-	{ "/", "get", "General", " Index", "Health check.", "_index__get",
-	  "Response  Index  Get", NULL, 0, NULL, false },
-	{ "/performance", "get", "Performance", " Performance",
-	  "Get the performance metrics (filter: a top-level key, e.g. "
-	  "overall or class).", "_performance_performance_get",
-	  "Response  Performance Performance Get", performance_params, 1,
-	  NULL, true },
-	{ "/args", "get", "Arguments", " Args",
-	  "Get all arguments used for the run.", "_args_args_get",
-	  "Response  Args Args Get", NULL, 0, NULL, false },
-	{ "/args/{arg}", "get", "Arguments", " Arg",
-	  "Get a specific parameter's value used for the run (404 if "
-	  "unknown).", "_arg_args__arg__get",
-	  "Response  Arg Args  Arg  Get", arg_params, 1, NULL, true },
-	{ "/predict", "post", "Prediction", " Predict",
-	  "Predict tags for a list of texts.", "_predict_predict_post",
-	  "Response  Predict Predict Post", NULL, 0,
-	  &schema_predict_payload, true },
-};
-
-const size_t openapi_n_ops = sizeof(openapi_ops) / sizeof(openapi_ops[0]);
-
 /* Every cJSON_Add* below frees on failure and returns NULL; the document
  * is checked once at the end by printing it (a NULL anywhere makes the
  * later Add calls fail on NULL parents, which cJSON tolerates). */
@@ -87,36 +56,83 @@ add_detail_error(cJSON *responses, const char *code,
 }
 
 static void
-add_operation(cJSON *paths, const struct openapi_op *op)
+add_param(cJSON *params, const char *name, const char *in, bool required,
+	  const char *title)
 {
-	cJSON *item = cJSON_GetObjectItemCaseSensitive(paths, op->path);
+	cJSON *po = cJSON_CreateObject(), *ps;
+
+	if (!cJSON_AddItemToArray(params, po)) {
+		cJSON_Delete(po);
+		return;
+	}
+	cJSON_AddBoolToObject(po, "required", required);
+	ps = cJSON_AddObjectToObject(po, "schema");
+	cJSON_AddStringToObject(ps, "title", title);
+	cJSON_AddStringToObject(ps, "type", "string");
+	cJSON_AddStringToObject(po, "name", name);
+	cJSON_AddStringToObject(po, "in", in);
+}
+
+/* FastAPI's title of a parameter: name.replace("_", " ").title(). */
+static void
+param_title(const char *name, size_t len, char *out)
+{
+	bool word = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = name[i] == '_' ? ' ' : name[i];
+		bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+
+		if (alpha && !word && c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		else if (alpha && word && c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		word = alpha;
+		out[i] = c;
+	}
+	out[len] = '\0';
+}
+
+/* The "{name}" (or "{name:path}") parameters of path, in order. */
+static void
+add_path_params(cJSON *params, const char *path)
+{
+	for (const char *p = strchr(path, '{'); p != NULL;
+	     p = strchr(p, '{')) {
+		char name[OPENAPI_PARAM_NAME_MAX], title[OPENAPI_PARAM_NAME_MAX];
+		size_t len = strcspn(++p, ":}");
+
+		if (len >= sizeof(name))
+			continue;
+		memcpy(name, p, len);
+		name[len] = '\0';
+		param_title(name, len, title);
+		add_param(params, name, "path", true, title);
+	}
+}
+
+static void
+add_operation(cJSON *paths, const struct openapi_path *at)
+{
+	const struct openapi_op *op = at->op;
+	cJSON *item = cJSON_GetObjectItemCaseSensitive(paths, at->path);
 	cJSON *o, *a, *responses, *s;
 
 	if (item == NULL)
-		item = cJSON_AddObjectToObject(paths, op->path);
-	o = cJSON_AddObjectToObject(item, op->method);
+		item = cJSON_AddObjectToObject(paths, at->path);
+	o = cJSON_AddObjectToObject(item, at->method);
 	a = cJSON_AddArrayToObject(o, "tags");
 	cJSON_AddItemToArray(a, cJSON_CreateString(op->tag));
 	cJSON_AddStringToObject(o, "summary", op->summary);
 	cJSON_AddStringToObject(o, "description", op->description);
 	cJSON_AddStringToObject(o, "operationId", op->operation_id);
-	if (op->n_params > 0) {
+	if (op->n_params > 0 || strchr(at->path, '{') != NULL) {
 		a = cJSON_AddArrayToObject(o, "parameters");
-		for (size_t i = 0; i < op->n_params; i++) {
-			const struct openapi_param *p = &op->params[i];
-			cJSON *po = cJSON_CreateObject(), *ps;
-
-			if (!cJSON_AddItemToArray(a, po)) {
-				cJSON_Delete(po);
-				continue;
-			}
-			cJSON_AddBoolToObject(po, "required", p->required);
-			ps = cJSON_AddObjectToObject(po, "schema");
-			cJSON_AddStringToObject(ps, "title", p->title);
-			cJSON_AddStringToObject(ps, "type", "string");
-			cJSON_AddStringToObject(po, "name", p->name);
-			cJSON_AddStringToObject(po, "in", p->in);
-		}
+		add_path_params(a, at->path);
+		for (size_t i = 0; i < op->n_params; i++)
+			add_param(a, op->params[i].name, op->params[i].in,
+				  op->params[i].required,
+				  op->params[i].title);
 	}
 	if (op->body != NULL) {
 		cJSON *rb = cJSON_AddObjectToObject(o, "requestBody");
@@ -130,12 +146,9 @@ add_operation(cJSON *paths, const struct openapi_op *op)
 	s = json_response(responses, "200", "Successful Response");
 	cJSON_AddStringToObject(s, "title", op->response_title);
 	cJSON_AddStringToObject(s, "type", "object");
-	if (strcmp(op->path, "/args/{arg}") == 0)
-		add_detail_error(responses, "404", "Unknown argument");
-	if (op->body != NULL) {
-		add_detail_error(responses, "413", "Request body too large");
-		add_detail_error(responses, "415", "Unsupported media type");
-	}
+	for (size_t i = 0; i < op->n_errors; i++)
+		add_detail_error(responses, op->errors[i].code,
+				 op->errors[i].description);
 	if (op->validates)
 		ref(json_response(responses, "422", "Validation Error"),
 		    "HTTPValidationError");
@@ -238,7 +251,8 @@ static const char validation_components[] =
 	"\"type\":{\"title\":\"Error Type\",\"type\":\"string\"}}}}";
 
 char *
-openapi_render(const char *server_url, const struct schema_limits *lim)
+openapi_render(const char *server_url, const struct schema_limits *lim,
+	       const struct openapi_path *ops, size_t n_ops)
 {
 	cJSON *doc = cJSON_CreateObject(), *info, *servers, *srv, *paths;
 	cJSON *comp, *schemas, *fixed;
@@ -259,8 +273,8 @@ openapi_render(const char *server_url, const struct schema_limits *lim)
 		cJSON_AddStringToObject(srv, "url",
 			server_url && *server_url ? server_url : "/");
 	paths = cJSON_AddObjectToObject(doc, "paths");
-	for (size_t i = 0; i < openapi_n_ops; i++)
-		add_operation(paths, &openapi_ops[i]);
+	for (size_t i = 0; i < n_ops; i++)
+		add_operation(paths, &ops[i]);
 	comp = cJSON_AddObjectToObject(doc, "components");
 	schemas = cJSON_AddObjectToObject(comp, "schemas");
 	fixed = cJSON_Parse(validation_components);
@@ -270,9 +284,9 @@ openapi_render(const char *server_url, const struct schema_limits *lim)
 		cJSON_GetObjectItemCaseSensitive(fixed,
 						 "HTTPValidationError")))
 		goto out;
-	for (size_t i = 0; i < openapi_n_ops; i++)
-		if (openapi_ops[i].body != NULL)
-			add_schema(schemas, openapi_ops[i].body, lim);
+	for (size_t i = 0; i < n_ops; i++)
+		if (ops[i].op->body != NULL)
+			add_schema(schemas, ops[i].op->body, lim);
 	if (!cJSON_AddItemReferenceToObject(schemas, "ValidationError",
 		cJSON_GetObjectItemCaseSensitive(fixed, "ValidationError")))
 		goto out;

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT
  * schemas/openapi.h - the OpenAPI 3.0 description of the service, built
- * from the operation table below and the request schemas (schema.h).
+ * from the operations the caller passes down (the route table's rows,
+ * fcgi/routes.c) and the request schemas (schema.h).
  *
- * The operation table is the one list of API endpoints with their tags,
- * summaries and parameters; fcgi/route.c maps the same paths to handlers
- * and a unit test checks that every API route appears here.
+ * This layer knows nothing of routing: an operation is data (tags,
+ * summary, query parameters, body, error answers), and the path it is
+ * rendered under comes with it.  Path parameters are read from the path
+ * itself ("{arg}"), so a route's pattern is written once.
  */
 #ifndef SCHEMAS_OPENAPI_H
 #define SCHEMAS_OPENAPI_H
@@ -25,26 +27,44 @@ struct openapi_param {
 	const char *title;
 };
 
+/* An error answer with a {"detail": string} body. */
+struct openapi_error {
+	const char *code;         /* "404" */
+	const char *description;
+};
+
 struct openapi_op {
-	const char *path;         /* e.g. "/args/{arg}" */
-	const char *method;       /* lower case: "get", "post" */
 	const char *tag;
 	const char *summary;
 	const char *description;
 	const char *operation_id;
 	const char *response_title;
-	const struct openapi_param *params;
+	const struct openapi_param *params;  /* query parameters */
 	size_t n_params;
 	const struct schema *body;   /* request body, or NULL */
+	const struct openapi_error *errors;  /* after 200, in this order */
+	size_t n_errors;
 	bool validates;              /* may answer 422 */
 };
 
-extern const struct openapi_op openapi_ops[];
-extern const size_t openapi_n_ops;
+/* One operation of the document, at its path and method. */
+struct openapi_path {
+	const char *path;         /* e.g. "/args/{arg}" */
+	const char *method;       /* lower case: "get", "post" */
+	const struct openapi_op *op;
+};
 
-/* Renders the document as compact JSON with servers [{"url": server_url}]
- * (the mount prefix; "" is written as "/").  Returns a malloc'd string
- * (caller frees) or NULL on allocation failure. */
-char *openapi_render(const char *server_url, const struct schema_limits *lim);
+/* Longest path parameter name ("{arg}") the document describes. */
+#define OPENAPI_PARAM_NAME_MAX 64
+
+/* Renders the document for paths[0..n) (in that order; several methods
+ * of one path share its entry) as compact JSON with servers
+ * [{"url": server_url}] (the mount prefix; "" is written as "/").
+ * Every "{name}" in a path is a required string path parameter titled
+ * like FastAPI's ("model_name" -> "Model Name"), listed before the
+ * operation's query parameters.  Returns a malloc'd string (caller
+ * frees) or NULL on allocation failure. */
+char *openapi_render(const char *server_url, const struct schema_limits *lim,
+		     const struct openapi_path *paths, size_t n);
 
 #endif

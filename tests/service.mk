@@ -1,6 +1,6 @@
 # tests/service.mk: unit tests of schemas/ and fcgi/, and the API suites
 # that drive tagifai-fcgi without a web server (owned by the service part).
-SERVICE_TEST_LIBS = fcgi/libservice.a $(SCHEMAS_LIBS) $(CJSON_LIBS)
+SERVICE_TEST_LIBS = fcgi/libservice.a $(SCHEMAS_LIBS) $(CORE_LIBS) $(CJSON_LIBS)
 
 check_PROGRAMS += tests/unit/route_test tests/unit/url_test \
 	tests/unit/validate_test tests/unit/envelope_test \

@@ -79,15 +79,29 @@ buf_add_json_str_should_always_give_valid_utf8(void)
 }
 
 static void
-respond_detail_should_escape_the_message(void)
+respond_error_should_escape_the_message(void)
 {
 	struct response res = { 0 };
 
-	respond_detail(&res, 404, "Unknown argument 'a\"\n'");
-	tap_ok(res.status == 404, "respond_detail should set the status");
+	respond_error_detail(&res, HTTP_ERR_UNKNOWN_ARG,
+			     "Unknown argument 'a\"\n'");
+	tap_ok(res.status == 404, "respond_error_detail should set the "
+	       "table's status");
 	tap_str_eq(res.body, "{\"detail\":\"Unknown argument 'a\\\"\\n'\"}",
-		   "respond_detail should build {\"detail\": msg}");
+		   "respond_error_detail should build {\"detail\": msg}");
 	response_free(&res);
+	respond_error(&res, HTTP_ERR_METHOD);
+	tap_ok(res.status == 405, "respond_error should set the status");
+	tap_str_eq(res.body, "{\"detail\":\"Method Not Allowed\"}",
+		   "respond_error should give the table's detail");
+	response_free(&res);
+	for (int e = 0; e < HTTP_ERR__MAX; e++) {
+		respond_error(&res, (enum http_error)e);
+		tap_ok(res.status == http_error_status((enum http_error)e) &&
+		       strcmp(respond_phrase(res.status), "Unknown") != 0,
+		       "error %d (%d) has a reason phrase", e, res.status);
+		response_free(&res);
+	}
 	respond_json(&res, 200, NULL, 0);
 	tap_ok(res.status == 500 && res.len > 0,
 	       "respond_json without a body should become a 500");
@@ -104,6 +118,6 @@ main(void)
 	envelope_timestamp_should_have_six_fraction_digits();
 	envelope_build_should_keep_the_reference_key_order();
 	buf_add_json_str_should_always_give_valid_utf8();
-	respond_detail_should_escape_the_message();
+	respond_error_should_escape_the_message();
 	return tap_done();
 }

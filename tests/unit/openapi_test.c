@@ -39,12 +39,17 @@ int
 main(void)
 {
 	struct schema_limits lim;
+	struct openapi_path *paths;
+	size_t n_paths;
 	char *doc;
 	cJSON *j;
 
 	schema_limits_default(&lim);
 	lim.value[SCHEMA_LIMIT_TEXTS] = 7;
-	doc = openapi_render("/api", &lim);
+	paths = calloc(route_count, sizeof(*paths));
+	n_paths = paths ? route_openapi_paths(paths) : 0;
+	tap_ok(n_paths == 5, "five routes of the table are API routes");
+	doc = openapi_render("/api", &lim, paths, n_paths);
 	j = doc ? cJSON_Parse(doc) : NULL;
 	tap_ok(j != NULL, "openapi_render should give valid JSON");
 	tap_str_eq(str_at(j, "openapi"), "3.0.2", "openapi version");
@@ -54,17 +59,31 @@ main(void)
 	tap_str_eq(str_at(j, "info|version"), "0.1", "version");
 	tap_str_eq(str_at(j, "servers|0|url"), "/api",
 		   "servers should hold the mount prefix");
-	for (size_t i = 0; i < ROUTE__MAX; i++) {
+	for (size_t i = 0; i < route_count; i++) {
 		const struct route *r = &route_table[i];
 		char path[128];
 
-		if (!r->in_openapi)
-			continue;
-		snprintf(path, sizeof(path), "paths|%s|%s", r->openapi_path,
-			 r->methods & METHOD_POST ? "post" : "get");
-		tap_ok(at(j, path) != NULL, "route %s should be in the "
-		       "document", r->openapi_path);
+		snprintf(path, sizeof(path), "paths|%s|%s", r->pattern,
+			 route_openapi_method(r->methods));
+		tap_ok((at(j, path) != NULL) == (r->op != NULL),
+		       "route %s should %sbe in the document", r->pattern,
+		       r->op ? "" : "not ");
+		if (r->op != NULL)
+			tap_str_eq(str_at(j, strcat(path, "|operationId")),
+				   r->op->operation_id,
+				   "route %s carries its operation", r->pattern);
 	}
+	tap_ok(cJSON_GetArraySize(at(j, "paths")) == 5,
+	       "the document has no path outside the route table");
+	tap_str_eq(str_at(j, "paths|/args/{arg}|get|parameters|0|name"),
+		   "arg", "the path parameter comes from the pattern");
+	tap_str_eq(str_at(j, "paths|/args/{arg}|get|parameters|0|in"),
+		   "path", "... in the path");
+	tap_str_eq(str_at(j, "paths|/args/{arg}|get|parameters|0|schema|"
+			  "title"), "Arg", "... titled as FastAPI does");
+	tap_str_eq(str_at(j, "paths|/args/{arg}|get|responses|404|"
+			  "description"), "Unknown argument",
+		   "/args/{arg} documents its 404");
 	tap_str_eq(str_at(j, "paths|/|get|tags|0"), "General", "tag General");
 	tap_str_eq(str_at(j, "paths|/performance|get|tags|0"), "Performance",
 		   "tag Performance");
@@ -107,11 +126,12 @@ main(void)
 			  "type|title"), "Error Type", "ValidationError component");
 	cJSON_Delete(j);
 	free(doc);
-	doc = openapi_render("", &lim);
+	doc = openapi_render("", &lim, paths, n_paths);
 	j = doc ? cJSON_Parse(doc) : NULL;
 	tap_str_eq(str_at(j, "servers|0|url"), "/",
 		   "an empty prefix should give the server /");
 	cJSON_Delete(j);
 	free(doc);
+	free(paths);
 	return tap_done();
 }
