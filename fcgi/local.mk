@@ -1,6 +1,8 @@
-# fcgi/: the tagifai-fcgi server (owned by the service part).  Only this
-# folder includes fcgiapp.h (fcgi/main.c); the rest is transport-free and
-# collected in fcgi/libservice.a so unit tests link what they test.
+# fcgi/: the tagifai-fcgi server (owned by the service part).  Only
+# fcgi/transport.c includes fcgiapp.h; the program holds it with the
+# process's jobs (main, the accept loop, the listening socket, the
+# master), and the rest is transport-free and collected in
+# fcgi/libservice.a so unit tests link what they test.
 noinst_LIBRARIES += fcgi/libservice.a
 fcgi_libservice_a_SOURCES = \
 	fcgi/app.c fcgi/app.h \
@@ -8,17 +10,23 @@ fcgi_libservice_a_SOURCES = \
 	fcgi/handlers.c fcgi/handlers.h \
 	fcgi/http_error.c fcgi/http_error.h \
 	fcgi/log.c fcgi/log.h \
+	fcgi/options.c fcgi/options.h \
 	fcgi/predict.c fcgi/predict.h \
 	fcgi/request.c fcgi/request.h \
 	fcgi/respond.c fcgi/respond.h \
 	fcgi/route.c fcgi/route.h fcgi/routes.c \
 	fcgi/server.c fcgi/server.h \
+	fcgi/status.c fcgi/status.h \
 	fcgi/url.c fcgi/url.h \
 	fcgi/www.c fcgi/www.h
 fcgi_libservice_a_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
 
 sbin_PROGRAMS += tagifai-fcgi
-tagifai_fcgi_SOURCES = fcgi/main.c fcgi/master.c fcgi/master.h
+tagifai_fcgi_SOURCES = fcgi/main.c \
+	fcgi/listen.c fcgi/listen.h \
+	fcgi/master.c fcgi/master.h \
+	fcgi/serve.c fcgi/serve.h \
+	fcgi/transport.c fcgi/transport.h
 tagifai_fcgi_CFLAGS = $(AM_CFLAGS) $(FCGI_CFLAGS) $(CJSON_CFLAGS)
 tagifai_fcgi_LDADD = fcgi/libservice.a $(SCHEMAS_LIBS) $(CORE_LIBS) \
 	$(FCGI_LIBS) $(CJSON_LIBS)

@@ -14,12 +14,11 @@
  * A rolling reload never lowers the number of serving workers: one worker
  * of the new generation is started, and only once it has been alive for
  * MASTER_READY_MS is one old worker sent SIGTERM, which lets it finish the
- * request in flight and exit (fcgi/main.c).  The listening socket stays
+ * request in flight and exit (fcgi/serve.c).  The listening socket stays
  * open in the master the whole time, so a connection waiting in the
  * backlog is accepted by whichever worker polls next: none is refused.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -33,6 +32,7 @@
 #include <sys/prctl.h>
 #endif
 
+#include "fcgi/listen.h"
 #include "fcgi/master.h"
 
 #define LOG_PREFIX "tagifai-fcgi: master: "
@@ -357,26 +357,14 @@ reload(struct master *m)
 	log_model("reload: rolling restart with", &m->cur, m->gen);
 }
 
-void
-master_begin_drain(int sock, const char *unix_path)
-{
-	int fl;
-
-	if (unix_path != NULL)
-		unlink(unix_path);
-	fl = fcntl(sock, F_GETFL);
-	if (fl >= 0)
-		fcntl(sock, F_SETFL, fl | O_NONBLOCK);
-}
-
 static void
 stop(struct master *m, int sig, long long now)
 {
 	fprintf(stderr, LOG_PREFIX "%s: stopping the workers\n",
 		strsignal(sig));
 	/* Before the signals, so that each worker sees a draining socket
-	 * (fcgi/main.c): the connections already queued are served. */
-	master_begin_drain(m->mc->sock, m->mc->unix_path);
+	 * (fcgi/serve.c): the connections already queued are served. */
+	listen_begin_drain(m->mc->sock, m->mc->unix_path);
 	m->stopping = true;
 	m->stop_at = now + MASTER_STOP_TIMEOUT_MS;
 	for (size_t i = 0; i < MAX_SLOTS; i++)

@@ -7,7 +7,7 @@
  * (with back-off when workers keep dying young), reloads the model on
  * SIGHUP with a rolling restart and stops gracefully on SIGTERM/SIGINT.
  * It never touches FastCGI itself: the accept loop is the callback given
- * by fcgi/main.c, so this file stays free of fcgiapp.h.
+ * by fcgi/main.c (serve_fcgi), so this file stays free of fcgiapp.h.
  * doc/SUPERVISION.md describes the behaviour for operators.
  */
 #ifndef FCGI_MASTER_H
@@ -41,20 +41,12 @@ struct master_config {
  * built from app->cfg (the same --model path, re-read from disk); if that
  * fails the reason is logged and the running workers keep serving.
  * Workers block in accept() on the shared socket.  To stop, the master
- * calls master_begin_drain and then sends SIGTERM: each worker finishes
+ * calls listen_begin_drain and then sends SIGTERM: each worker finishes
  * its request, serves what is still queued, and exits.
  * Returns the exit status for main: 0 after a graceful stop, 1 when the
  * master could not run (signal set-up or fork failed at start).
  * Log lines go to stderr, prefixed "tagifai-fcgi: master:". */
 int master_run(struct app *app, const struct master_config *mc);
-
-/* Starts a drain of listening socket sock: new connections are refused
- * (unix_path, when not NULL, is removed: a connect() by path then fails
- * at once, and the web server answers 503) and sock is made non-blocking,
- * so accept() returns the connections already queued, then EAGAIN.  The
- * socket must be one only we accept on.  Async-signal-safe (the single
- * process mode calls it from its stop handler). */
-void master_begin_drain(int sock, const char *unix_path);
 
 /* CLOCK_MONOTONIC in milliseconds, for deadlines. */
 long long master_now_ms(void);

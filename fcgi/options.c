@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: MIT
+ * fcgi/options.c - the options of tagifai-fcgi: environment first, then
+ * the command line; sizes are decimal, from 1 to a documented maximum.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fcgi/master.h"
+#include "fcgi/options.h"
+
+void
+options_usage(FILE *f)
+{
+	fprintf(f,
+"usage: tagifai-fcgi [OPTIONS]\n"
+"Serve the TagIfAI API over FastCGI (or answer one CGI request).\n\n"
+"  --model PATH         model artifact (TAGIFAI_MODEL; default\n"
+"                       " OPTIONS_DEFAULT_MODEL ")\n"
+"  --listen ADDR        unix:PATH or HOST:PORT (TAGIFAI_LISTEN; default:\n"
+"                       the FastCGI socket on fd 0)\n"
+"  --backlog N          listen backlog (default %d)\n"
+"  --workers N          pre-fork N supervised workers on the socket and\n"
+"                       reload the model on SIGHUP (TAGIFAI_WORKERS;\n"
+"                       default: serve in this process)\n"
+"  --www DIR            pages and static/ (TAGIFAI_WWW; default\n"
+"                       " TAGIFAI_WWWDIR ")\n"
+"  --prefix /mount      mount prefix (TAGIFAI_PREFIX; default: SCRIPT_NAME\n"
+"                       when PATH_INFO is set, else none)\n"
+"  --max-body BYTES     largest request body (TAGIFAI_MAX_BODY; %u)\n"
+"  --max-texts N        texts per request (TAGIFAI_MAX_TEXTS; %d)\n"
+"  --max-text-chars N   characters per text (TAGIFAI_MAX_TEXT_CHARS; %d)\n"
+"  --access-log         a line per request on stderr (TAGIFAI_ACCESS_LOG=1;\n"
+"                       default: only failures, the web server logs access)\n"
+"  --help, --version\n",
+		OPTIONS_DEFAULT_BACKLOG, APP_DEFAULT_MAX_BODY,
+		SCHEMA_DEFAULT_MAX_TEXTS, SCHEMA_DEFAULT_MAX_TEXT_CHARS);
+}
+
+/* Parses a positive decimal size no larger than max. */
+static enum service_status
+parse_size(const char *opt, const char *s, size_t max, size_t *out,
+	   char *err, size_t err_len)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	if (s[0] < '0' || s[0] > '9')
+		goto bad;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v == 0 || v > max)
+		goto bad;
+	*out = (size_t)v;
+	return SERVICE_OK;
+bad:
+	snprintf(err, err_len, "%s: expected a number from 1 to %zu, got "
+		 "'%s'", opt, max, s);
+	return SERVICE_ERR_USAGE;
+}
+
+enum opt_id {
+	OPT_MODEL = 256, OPT_LISTEN, OPT_BACKLOG, OPT_WWW, OPT_PREFIX,
+	OPT_MAX_BODY, OPT_MAX_TEXTS, OPT_MAX_TEXT_CHARS, OPT_HELP,
+	OPT_VERSION, OPT_WORKERS, OPT_ACCESS_LOG
+};
+
+static const struct option longopts[] = {
+	{ "model", required_argument, NULL, OPT_MODEL },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "backlog", required_argument, NULL, OPT_BACKLOG },
+	{ "www", required_argument, NULL, OPT_WWW },
+	{ "prefix", required_argument, NULL, OPT_PREFIX },
+	{ "max-body", required_argument, NULL, OPT_MAX_BODY },
+	{ "max-texts", required_argument, NULL, OPT_MAX_TEXTS },
+	{ "max-text-chars", required_argument, NULL, OPT_MAX_TEXT_CHARS },
+	{ "workers", required_argument, NULL, OPT_WORKERS },
+	{ "access-log", no_argument, NULL, OPT_ACCESS_LOG },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The sizes: option name, environment variable, maximum. */
+struct size_opt {
+	int id;
+	const char *opt, *env;
+	size_t max;
+};
+
+static const struct size_opt sizes[] = {
+	{ OPT_MAX_BODY, "--max-body", "TAGIFAI_MAX_BODY", APP_MAX_MAX_BODY },
+	{ OPT_WORKERS, "--workers", "TAGIFAI_WORKERS", MASTER_MAX_WORKERS },
+	{ OPT_MAX_TEXTS, "--max-texts", "TAGIFAI_MAX_TEXTS",
+	  OPTIONS_MAX_TEXTS },
+	{ OPT_MAX_TEXT_CHARS, "--max-text-chars", "TAGIFAI_MAX_TEXT_CHARS",
+	  OPTIONS_MAX_TEXT_CHARS },
+	{ OPT_BACKLOG, "--backlog", NULL, OPTIONS_MAX_BACKLOG },
+};
+
+static size_t *
+size_target(int id, struct options *o, size_t *backlog)
+{
+	switch (id) {
+	case OPT_MAX_BODY: return &o->cfg.max_body;
+	case OPT_WORKERS: return &o->workers;
+	case OPT_MAX_TEXTS: return &o->cfg.limits.value[SCHEMA_LIMIT_TEXTS];
+	case OPT_MAX_TEXT_CHARS:
+		return &o->cfg.limits.value[SCHEMA_LIMIT_TEXT_CHARS];
+	default: return backlog;
+	}
+}
+
+static const char *
+env_str(const char *name, const char *dflt)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0' ? v : dflt;
+}
+
+/* The defaults, then the environment. */
+static enum service_status
+defaults(struct options *o, size_t *backlog, char *err, size_t err_len)
+{
+	struct app_config *c = &o->cfg;
+
+	memset(o, 0, sizeof(*o));
+	c->model_path = env_str("TAGIFAI_MODEL", OPTIONS_DEFAULT_MODEL);
+	c->listen = env_str("TAGIFAI_LISTEN", NULL);
+	c->www_dir = env_str("TAGIFAI_WWW", TAGIFAI_WWWDIR);
+	c->prefix = env_str("TAGIFAI_PREFIX", NULL);
+	c->max_body = APP_DEFAULT_MAX_BODY;
+	c->access_log = strcmp(env_str("TAGIFAI_ACCESS_LOG", "0"), "0") != 0;
+	schema_limits_default(&c->limits);
+	*backlog = OPTIONS_DEFAULT_BACKLOG;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		const char *v = sizes[i].env ? env_str(sizes[i].env, NULL)
+					     : NULL;
+
+		/* The variable's name is the one to fix. */
+		if (v != NULL &&
+		    parse_size(sizes[i].env, v, sizes[i].max,
+			       size_target(sizes[i].id, o, backlog), err,
+			       err_len) != SERVICE_OK)
+			return SERVICE_ERR_USAGE;
+	}
+	return SERVICE_OK;
+}
+
+static const struct size_opt *
+size_opt(int id)
+{
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		if (sizes[i].id == id)
+			return &sizes[i];
+	return NULL;
+}
+
+static enum service_status
+usage_error(struct options *o, char *err, size_t err_len, const char *what,
+	    const char *arg)
+{
+	snprintf(err, err_len, "%s '%s'", what, arg);
+	o->show_usage = 1;
+	return SERVICE_ERR_USAGE;
+}
+
+enum service_status
+options_parse(int argc, char **argv, struct options *o, char *err,
+	      size_t err_len)
+{
+	struct app_config *c = &o->cfg;
+	size_t backlog;
+	int ch;
+
+	if (defaults(o, &backlog, err, err_len) != SERVICE_OK)
+		return SERVICE_ERR_USAGE;
+	optind = 0;   /* glibc: start afresh, even after an earlier parse */
+	opterr = 0;   /* errors are reported through err */
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		const struct size_opt *s = size_opt(ch);
+
+		if (s != NULL) {
+			if (parse_size(s->opt, optarg, s->max,
+				       size_target(ch, o, &backlog), err,
+				       err_len) != SERVICE_OK)
+				return SERVICE_ERR_USAGE;
+			continue;
+		}
+		switch (ch) {
+		case OPT_MODEL: c->model_path = optarg; break;
+		case OPT_LISTEN: c->listen = optarg; break;
+		case OPT_ACCESS_LOG: c->access_log = true; break;
+		case OPT_WWW: c->www_dir = optarg; break;
+		case OPT_PREFIX: c->prefix = optarg; break;
+		case OPT_HELP: o->action = OPTIONS_HELP; return SERVICE_OK;
+		case OPT_VERSION:
+			o->action = OPTIONS_VERSION;
+			return SERVICE_OK;
+		default:
+			return usage_error(o, err, err_len, optopt != 0 ?
+					   "invalid use of option" :
+					   "unrecognized option",
+					   argv[optind - 1]);
+		}
+	}
+	if (optind < argc) {
+		snprintf(err, err_len, "unexpected argument '%s'",
+			 argv[optind]);
+		return SERVICE_ERR_USAGE;
+	}
+	if (c->prefix != NULL && c->prefix[0] != '\0' && c->prefix[0] != '/') {
+		snprintf(err, err_len, "--prefix must start with '/'");
+		return SERVICE_ERR_USAGE;
+	}
+	c->backlog = (int)backlog;
+	return SERVICE_OK;
+}
