@@ -39,7 +39,7 @@ reports(struct app *app, struct response *res)
 {
 	char err[256];
 
-	if (app_reports(app, err, sizeof(err)) == 0)
+	if (app_model_reports(&app->model, err, sizeof(err)) == SERVICE_OK)
 		return true;
 	fprintf(stderr, "tagifai-fcgi: %s\n", err);
 	respond_error(res, HTTP_ERR_INTERNAL);
@@ -79,20 +79,22 @@ void
 handle_performance(struct app *app, struct request *req,
 		   const struct route_params *params, struct response *res)
 {
+	const struct app_reports *r = &app->model.reports;
 	const struct app_member *m = NULL;
 	char *filter = NULL;
 
 	(void)params;
 	if (!reports(app, res))
 		return;
-	if (url_query_get(req->target.query, "filter", &filter) != URL_OK) {
+	if (url_query_get(req->target.query, "filter", &filter) !=
+	    SERVICE_OK) {
 		respond_error(res, HTTP_ERR_QUERY_ESCAPE);
 		return;
 	}
 	if (filter != NULL)
-		m = app_member_find(app->perf, app->n_perf, filter,
+		m = app_member_find(r->perf, r->n_perf, filter,
 				    strlen(filter));
-	wrap(res, req, "performance", 11, m ? m->json : app->perf_json);
+	wrap(res, req, "performance", 11, m ? m->json : r->perf_json);
 	free(filter);
 }
 
@@ -103,7 +105,7 @@ handle_args(struct app *app, struct request *req,
 	(void)params;
 	if (!reports(app, res))
 		return;
-	wrap(res, req, "args", 4, app->args_json);
+	wrap(res, req, "args", 4, app->model.reports.args_json);
 }
 
 /* Deliberate difference: an unknown argument is a 404 naming the known
@@ -114,12 +116,13 @@ handle_arg(struct app *app, struct request *req,
 {
 	size_t param_len;
 	const char *param = route_param(params, "arg", &param_len);
+	const struct app_reports *r = &app->model.reports;
 	const struct app_member *m;
 	struct buf b = BUF_INIT;
 
 	if (!reports(app, res))
 		return;
-	m = app_member_find(app->args, app->n_args, param, param_len);
+	m = app_member_find(r->args, r->n_args, param, param_len);
 	if (m != NULL) {
 		wrap(res, req, param, param_len, m->json);
 		return;
@@ -127,7 +130,7 @@ handle_arg(struct app *app, struct request *req,
 	buf_adds(&b, "Unknown argument '");
 	buf_add(&b, param, param_len);
 	buf_adds(&b, "'; known arguments: ");
-	buf_adds(&b, app->arg_names);
+	buf_adds(&b, r->arg_names);
 	if (b.failed) {
 		buf_free(&b);
 		respond_error(res, HTTP_ERR_INTERNAL);

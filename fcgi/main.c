@@ -23,7 +23,7 @@
 static void
 ready_line(const struct app *app, const char *where)
 {
-	const struct model_identity *id = model_identity(app->model);
+	const struct model_identity *id = model_identity(app->model.model);
 
 	fprintf(stderr, "tagifai-fcgi: ready: model %s version %s checksum %s"
 		" (%s); listening on %s; max body %zu, max texts %zu, max "
@@ -79,7 +79,7 @@ main(int argc, char **argv)
 	/* A CGI process answers one request: read pages and reports only if
 	 * that request needs them. */
 	o.cfg.lazy = cgi;
-	if (app_init(&app, &o.cfg, err, sizeof(err)) != 0) {
+	if (app_init(&app, &o.cfg, err, sizeof(err)) != SERVICE_OK) {
 		fprintf(stderr, "tagifai-fcgi: %s\n", err);
 		return 1;
 	}

@@ -91,7 +91,7 @@ nothing(int sig)
 static void
 log_model(const char *what, const struct app *a, unsigned gen)
 {
-	const struct model_identity *id = model_identity(a->model);
+	const struct model_identity *id = model_identity(a->model.model);
 
 	fprintf(stderr, LOG_PREFIX "%s: model %s version %s checksum %s "
 		"(%s), generation %u\n", what, id->name, id->version,
@@ -342,7 +342,7 @@ reload(struct master *m)
 	char err[1024];
 
 	fflush(NULL);
-	if (app_init(&next, &m->cur.cfg, err, sizeof(err)) != 0) {
+	if (app_init(&next, &m->cur.cfg, err, sizeof(err)) != SERVICE_OK) {
 		fprintf(stderr, LOG_PREFIX "reload failed: %s\n", err);
 		log_model("still serving", &m->cur, m->gen);
 		return;

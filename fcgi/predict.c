@@ -2,7 +2,7 @@
  * fcgi/predict.c - the prediction endpoint.  The body is read by
  * schemas/pyjson.c (Python's JSON rules), checked against
  * schema_predict_payload (pydantic's rules) and only then handed to the
- * model, one text at a time with the process's scratch.
+ * model, one text at a time with the model's scratch.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,7 +77,7 @@ unprocessable(struct response *res, cJSON *detail)
 }
 
 static void
-add_prediction(struct buf *b, const struct app *app,
+add_prediction(struct buf *b, const struct app_model *m,
 	       const char *text, size_t len,
 	       const struct prediction *p)
 {
@@ -86,21 +86,21 @@ add_prediction(struct buf *b, const struct app *app,
 	buf_adds(b, "{\"input_text\":");
 	buf_add_json_str(b, text, len);
 	buf_adds(b, ",\"predicted_tag\":");
-	buf_adds(b, app->class_json[p->tag]);
+	buf_adds(b, m->class_json[p->tag]);
 	buf_adds(b, ",\"probabilities\":{");
-	for (size_t k = 0; k < app->n_classes; k++) {
+	for (size_t k = 0; k < m->n_classes; k++) {
 		if (k > 0)
 			buf_adds(b, ",");
-		buf_adds(b, app->class_json[k]);
+		buf_adds(b, m->class_json[k]);
 		buf_adds(b, ":");
 		buf_adds(b, float_repr(p->prob[k], num));
 	}
 	buf_adds(b, "}}");
 }
 
-/* Runs the model on every text and answers 200. */
+/* Runs model m on every text and answers 200. */
 static void
-run(struct app *app, struct request *req,
+run(struct app_model *m, struct request *req,
     const struct texts *t, struct response *res)
 {
 	struct buf b = BUF_INIT;
@@ -108,10 +108,10 @@ run(struct app *app, struct request *req,
 	buf_adds(&b, "{\"predictions\":[");
 	for (size_t i = 0; i < t->n; i++) {
 		struct prediction p;
-		enum core_status st = model_predict(app->model, app->scratch,
+		enum core_status st = model_predict(m->model, m->scratch,
 						    t->s[i], t->len[i], &p);
 
-		if (st != CORE_OK || p.tag >= app->n_classes) {
+		if (st != CORE_OK || p.tag >= m->n_classes) {
 			fprintf(stderr, "tagifai-fcgi: predict: %s\n",
 				core_strerror(st));
 			buf_free(&b);
@@ -120,10 +120,10 @@ run(struct app *app, struct request *req,
 		}
 		if (i > 0)
 			buf_adds(&b, ",");
-		add_prediction(&b, app, t->s[i], t->len[i], &p);
+		add_prediction(&b, m, t->s[i], t->len[i], &p);
 	}
 	buf_adds(&b, "],\"model\":");
-	buf_adds(&b, app->model_json);
+	buf_adds(&b, m->json);
 	buf_adds(&b, "}");
 	if (b.failed) {
 		buf_free(&b);
@@ -176,7 +176,7 @@ predict_handle(struct app *app, struct request *req,
 		goto out;
 	}
 	req->n_texts = t.n;
-	run(app, req, &t, res);
+	run(&app->model, req, &t, res);
 	goto out;
 nomem:
 	fprintf(stderr, "tagifai-fcgi: predict: out of memory\n");

@@ -172,15 +172,15 @@ parse_length(const char *s, unsigned long long *out)
 	return true;
 }
 
-enum request_status
+enum service_status
 request_init(struct request *r,
 	     const struct request_io *io,
 	     const char *prefix)
 {
 	struct url_params up;
 	const char *v[CGI__MAX], *m, *cl, *ct, *rid;
-	enum url_status us;
-	enum request_status st = REQUEST_OK;
+	enum service_status us;
+	enum service_status st = SERVICE_OK;
 
 	memset(r, 0, sizeof(*r));
 	scan_vars(io->vars(io->ctx), v);
@@ -200,18 +200,18 @@ request_init(struct request *r,
 	up.query_string = v[CGI_QUERY_STRING];
 	up.prefix = prefix;
 	us = url_target(&up, &r->target);
-	if (us == URL_ERR_NOMEM)
-		return REQUEST_ERR_NOMEM;
-	if (us == URL_ERR_ESCAPE) {
+	if (us == SERVICE_ERR_NOMEM)
+		return SERVICE_ERR_NOMEM;
+	if (us == SERVICE_ERR_ESCAPE) {
 		/* Answer 400 with the raw path in the URL. */
 		struct url_params raw = up;
 
 		raw.request_uri = NULL;
 		raw.script_name = "/";
 		raw.path_info = NULL;
-		if (url_target(&raw, &r->target) != URL_OK)
-			return REQUEST_ERR_NOMEM;
-		st = REQUEST_ERR_ESCAPE;
+		if (url_target(&raw, &r->target) != SERVICE_OK)
+			return SERVICE_ERR_NOMEM;
+		st = SERVICE_ERR_ESCAPE;
 	}
 	r->origin.https = v[CGI_HTTPS];
 	r->origin.request_scheme = v[CGI_REQUEST_SCHEME];
@@ -224,10 +224,10 @@ request_init(struct request *r,
 	if (ct != NULL && *ct != '\0') {
 		r->content_type = strdup(ct);
 		if (r->content_type == NULL)
-			return REQUEST_ERR_NOMEM;
+			return SERVICE_ERR_NOMEM;
 	}
 	if (r->url == NULL)
-		return REQUEST_ERR_NOMEM;
+		return SERVICE_ERR_NOMEM;
 	cl = v[CGI_CONTENT_LENGTH];
 	if (cl != NULL && *cl != '\0') {
 		r->has_length = true;
@@ -242,7 +242,7 @@ request_init(struct request *r,
  * body then ends at EOF (the CGI pipe closes, FastCGI sends an empty
  * FCGI_STDIN record).  At most max + 1 bytes are read so that a body
  * over the limit is a 413 without holding more than the limit. */
-static enum request_status
+static enum service_status
 read_to_eof(struct request *r, const struct request_io *io,
 	    size_t max)
 {
@@ -260,12 +260,12 @@ read_to_eof(struct request *r, const struct request_io *io,
 				ncap = max + 1;
 			if (ncap <= got) {
 				free(data);
-				return REQUEST_ERR_TOO_LARGE;
+				return SERVICE_ERR_TOO_LARGE;
 			}
 			p = realloc(data, ncap + 1);
 			if (p == NULL) {
 				free(data);
-				return REQUEST_ERR_NOMEM;
+				return SERVICE_ERR_NOMEM;
 			}
 			data = p;
 			cap = ncap;
@@ -273,7 +273,7 @@ read_to_eof(struct request *r, const struct request_io *io,
 		n = io->read(io->ctx, data + got, cap - got);
 		if (n < 0) {
 			free(data);
-			return REQUEST_ERR_SHORT;
+			return SERVICE_ERR_SHORT;
 		}
 		if (n == 0)
 			break;
@@ -281,19 +281,19 @@ read_to_eof(struct request *r, const struct request_io *io,
 	}
 	if (got > max) {
 		free(data);
-		return REQUEST_ERR_TOO_LARGE;
+		return SERVICE_ERR_TOO_LARGE;
 	}
 	if (got == 0) {
 		free(data);
-		return REQUEST_OK;
+		return SERVICE_OK;
 	}
 	data[got] = '\0';
 	r->body = data;
 	r->body_len = got;
-	return REQUEST_OK;
+	return SERVICE_OK;
 }
 
-enum request_status
+enum service_status
 request_read_body(struct request *r,
 		  const struct request_io *io,
 		  size_t max)
@@ -301,27 +301,27 @@ request_read_body(struct request *r,
 	size_t want, got = 0;
 
 	if (r->bad_length)
-		return REQUEST_ERR_LENGTH;
+		return SERVICE_ERR_LENGTH;
 	if (!r->has_length)
 		return read_to_eof(r, io, max);
 	if (r->content_length == 0)
-		return REQUEST_OK;
+		return SERVICE_OK;
 	if (r->content_length > max)
-		return REQUEST_ERR_TOO_LARGE;
+		return SERVICE_ERR_TOO_LARGE;
 	want = (size_t)r->content_length;
 	r->body = malloc(want + 1);
 	if (r->body == NULL)
-		return REQUEST_ERR_NOMEM;
+		return SERVICE_ERR_NOMEM;
 	while (got < want) {
 		long n = io->read(io->ctx, r->body + got, want - got);
 
 		if (n <= 0)
-			return REQUEST_ERR_SHORT;
+			return SERVICE_ERR_SHORT;
 		got += (size_t)n;
 	}
 	r->body[got] = '\0';
 	r->body_len = got;
-	return REQUEST_OK;
+	return SERVICE_OK;
 }
 
 bool

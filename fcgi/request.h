@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "fcgi/route.h"
+#include "fcgi/status.h"
 #include "fcgi/url.h"
 
 #define REQUEST_ID_MAX 64     /* bytes of an accepted X-Request-Id */
@@ -27,16 +28,6 @@ struct request_io {
 	/* Writes n bytes: 0, or -1 on error. */
 	int (*write)(void *ctx, const char *buf, size_t n);
 	void *ctx;
-};
-
-enum request_status {
-	REQUEST_OK = 0,
-	REQUEST_ERR_NOMEM,
-	REQUEST_ERR_ESCAPE,     /* bad percent-encoding in the path */
-	REQUEST_ERR_LENGTH,     /* CONTENT_LENGTH not a number */
-	REQUEST_ERR_TOO_LARGE,  /* CONTENT_LENGTH over the limit */
-	REQUEST_ERR_SHORT,      /* body ended before CONTENT_LENGTH */
-	REQUEST__MAX
 };
 
 struct request {
@@ -57,9 +48,9 @@ struct request {
 };
 
 /* Copies what the request needs from io's parameters.  prefix is
- * --prefix or NULL.  REQUEST_ERR_ESCAPE still fills everything but the
+ * --prefix or NULL.  SERVICE_ERR_ESCAPE still fills everything but the
  * target (its route is "/").  Free with request_free in every case. */
-enum request_status request_init(struct request *r,
+enum service_status request_init(struct request *r,
 				 const struct request_io *io,
 				 const char *prefix)
 	__attribute__((warn_unused_result));
@@ -71,9 +62,9 @@ void request_seed_ids(void);
 /* Reads the body: CONTENT_LENGTH bytes, refusing more than max before
  * reading anything.  Without CONTENT_LENGTH (Apache mod_cgi with a
  * chunked request) the body is read to EOF: at most max + 1 bytes, and
- * REQUEST_ERR_TOO_LARGE when there are more than max.  On failure
+ * SERVICE_ERR_TOO_LARGE when there are more than max.  On failure
  * r->body stays NULL. */
-enum request_status request_read_body(struct request *r,
+enum service_status request_read_body(struct request *r,
 				      const struct request_io *io,
 				      size_t max)
 	__attribute__((warn_unused_result));

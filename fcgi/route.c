@@ -65,7 +65,8 @@ match(const char *pat, const char *path, size_t len, struct route_params *ps)
 		if (path == v || ps->n == ROUTE_MAX_PARAMS)
 			return false;
 		ps->p[ps->n].name = name;
-		ps->p[ps->n].name_len = (size_t)((colon ? colon : close) - name);
+		ps->p[ps->n].name_len =
+			(size_t)((colon ? colon : close) - name);
 		ps->p[ps->n].value = v;
 		ps->p[ps->n].len = (size_t)(path - v);
 		ps->n++;
@@ -222,7 +223,7 @@ route_openapi_paths(struct openapi_path *out)
 	return n;
 }
 
-enum url_status
+enum service_status
 route_resolve(struct url_target *t)
 {
 	const struct route *r;
@@ -232,6 +233,6 @@ route_resolve(struct url_target *t)
 	if (!t->inferred ||
 	    route_find(t->full_path, METHOD_GET, &r, &ps, &allow) ==
 		    ROUTE_NOT_FOUND)
-		return URL_OK;
+		return SERVICE_OK;
 	return url_target_unprefix(t);
 }

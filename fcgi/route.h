@@ -135,8 +135,9 @@ size_t route_openapi_paths(struct openapi_path *out);
 /* When t's prefix was inferred from SCRIPT_NAME and the whole path is
  * itself a route (found, wrong method or trailing slash), route on the
  * whole path: lighttpd mounted at "/" splits "/args/threshold" into
- * SCRIPT_NAME "/args" and PATH_INFO "/threshold".  URL_ERR_NOMEM only. */
-enum url_status route_resolve(struct url_target *t)
+ * SCRIPT_NAME "/args" and PATH_INFO "/threshold".  SERVICE_OK, or
+ * SERVICE_ERR_NOMEM. */
+enum service_status route_resolve(struct url_target *t)
 	__attribute__((warn_unused_result));
 
 #endif

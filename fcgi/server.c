@@ -3,8 +3,9 @@
  *
  * Rejections happen as early as possible and in one order (route ->
  * method -> role -> query -> size -> media type -> handler), so a request
- * that fails two checks always gets the same answer.  Refusals name a row of the error
- * table (fcgi/http_error.h); client input never causes a 500.
+ * that fails two checks always gets the same answer.  Refusals name a
+ * row of the error table (fcgi/http_error.h); client input never causes
+ * a 500.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,17 +40,17 @@ body(struct app *app, struct request *req,
 	char msg[96];
 
 	switch (request_read_body(req, io, app->cfg.max_body)) {
-	case REQUEST_OK:
+	case SERVICE_OK:
 		break;
-	case REQUEST_ERR_LENGTH:
+	case SERVICE_ERR_LENGTH:
 		respond_error(res, HTTP_ERR_CONTENT_LENGTH);
 		return false;
-	case REQUEST_ERR_TOO_LARGE:
+	case SERVICE_ERR_TOO_LARGE:
 		snprintf(msg, sizeof(msg), "Request body larger than %zu "
 			 "bytes", app->cfg.max_body);
 		respond_error_detail(res, HTTP_ERR_TOO_LARGE, msg);
 		return false;
-	case REQUEST_ERR_SHORT:
+	case SERVICE_ERR_SHORT:
 		respond_error(res, HTTP_ERR_SHORT_BODY);
 		return false;
 	default:
@@ -96,7 +97,7 @@ dispatch(struct app *app, struct request *req,
 		return;
 	}
 	/* Any bad escape in the query is refused, whatever the route. */
-	if (url_query_get(req->target.query, "", &check) != URL_OK) {
+	if (url_query_get(req->target.query, "", &check) != SERVICE_OK) {
 		respond_error(res, HTTP_ERR_QUERY_ESCAPE);
 		return;
 	}
@@ -111,18 +112,18 @@ server_handle(struct app *app, const struct request_io *io)
 {
 	struct request req;
 	struct response res = { 0 };
-	enum request_status st = request_init(&req, io, app->cfg.prefix);
+	enum service_status st = request_init(&req, io, app->cfg.prefix);
 	int rc;
 
-	if (st == REQUEST_OK && route_resolve(&req.target) != URL_OK)
-		st = REQUEST_ERR_NOMEM;
-	if (st == REQUEST_ERR_ESCAPE)
+	if (st == SERVICE_OK && route_resolve(&req.target) != SERVICE_OK)
+		st = SERVICE_ERR_NOMEM;
+	if (st == SERVICE_ERR_ESCAPE)
 		respond_error(&res, HTTP_ERR_PATH_ESCAPE);
-	else if (st != REQUEST_OK || req.url == NULL)
+	else if (st != SERVICE_OK || req.url == NULL)
 		respond_error(&res, HTTP_ERR_INTERNAL);
 	else
 		dispatch(app, &req, io, &res);
-	rc = respond_write(&res, &req, app->x_model, io);
+	rc = respond_write(&res, &req, app->model.x_model, io);
 	if (app->cfg.access_log || res.status >= 500)
 		log_request(&req, res.status);
 	response_free(&res);

@@ -22,7 +22,7 @@ hexval(char c)
 	return -1;
 }
 
-enum url_status
+enum service_status
 url_decode(const char *s, size_t n, bool plus, char **out,
 	   size_t *out_len)
 {
@@ -30,7 +30,7 @@ url_decode(const char *s, size_t n, bool plus, char **out,
 	size_t k = 0;
 
 	if (o == NULL)
-		return URL_ERR_NOMEM;
+		return SERVICE_ERR_NOMEM;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '%') {
 			int h, l;
@@ -55,10 +55,10 @@ url_decode(const char *s, size_t n, bool plus, char **out,
 	*out = o;
 	if (out_len != NULL)
 		*out_len = k;
-	return URL_OK;
+	return SERVICE_OK;
 bad:
 	free(o);
-	return URL_ERR_ESCAPE;
+	return SERVICE_ERR_ESCAPE;
 }
 
 static char *
@@ -90,11 +90,11 @@ trim_slash(const char *p)
 	return n;
 }
 
-enum url_status
+enum service_status
 url_target(const struct url_params *p, struct url_target *t)
 {
 	struct url_target r = { 0 };
-	enum url_status st = URL_ERR_NOMEM;
+	enum service_status st = SERVICE_ERR_NOMEM;
 	const char *pre;
 	size_t plen, flen;
 
@@ -104,7 +104,7 @@ url_target(const struct url_params *p, struct url_target *t)
 			     : strlen(p->request_uri);
 
 		st = url_decode(p->request_uri, n, false, &r.full_path, NULL);
-		if (st != URL_OK)
+		if (st != SERVICE_OK)
 			goto fail;
 	} else {
 		struct buf b = BUF_INIT;
@@ -112,7 +112,7 @@ url_target(const struct url_params *p, struct url_target *t)
 		buf_adds(&b, p->script_name ? p->script_name : "");
 		buf_adds(&b, p->path_info ? p->path_info : "");
 		r.full_path = buf_take(&b, NULL);
-		st = URL_ERR_NOMEM;
+		st = SERVICE_ERR_NOMEM;
 		if (r.full_path == NULL)
 			goto fail;
 	}
@@ -146,7 +146,7 @@ url_target(const struct url_params *p, struct url_target *t)
 	if (r.route == NULL)
 		goto fail;
 	*t = r;
-	return URL_OK;
+	return SERVICE_OK;
 fail:
 	url_target_free(&r);
 	return st;
@@ -162,7 +162,7 @@ url_target_free(struct url_target *t)
 	memset(t, 0, sizeof(*t));
 }
 
-enum url_status
+enum service_status
 url_target_unprefix(struct url_target *t)
 {
 	char *prefix = dup_n("", 0);
@@ -173,17 +173,17 @@ url_target_unprefix(struct url_target *t)
 	if (prefix == NULL || route == NULL) {
 		free(prefix);
 		free(route);
-		return URL_ERR_NOMEM;
+		return SERVICE_ERR_NOMEM;
 	}
 	free(t->prefix);
 	free(t->route);
 	t->prefix = prefix;
 	t->route = route;
 	t->inferred = false;
-	return URL_OK;
+	return SERVICE_OK;
 }
 
-enum url_status
+enum service_status
 url_query_get(const char *query, const char *name,
 	      char **value)
 {
@@ -196,17 +196,17 @@ url_query_get(const char *query, const char *name,
 		const char *eq = memchr(p, '=', n);
 		size_t kn = eq ? (size_t)(eq - p) : n;
 		char *key = NULL, *val = NULL;
-		enum url_status st;
+		enum service_status st;
 
 		if (n > 0) {
 			st = url_decode(p, kn, true, &key, NULL);
-			if (st != URL_OK)
+			if (st != SERVICE_OK)
 				goto fail_st;
 			if (strcmp(key, name) == 0) {
 				st = eq ? url_decode(eq + 1, n - kn - 1, true,
 						     &val, NULL)
 					: url_decode("", 0, true, &val, NULL);
-				if (st != URL_OK) {
+				if (st != SERVICE_OK) {
 					free(key);
 					goto fail_st;
 				}
@@ -217,7 +217,7 @@ url_query_get(const char *query, const char *name,
 				st = url_decode(eq + 1, n - kn - 1, true,
 						&val, NULL);
 				free(val);
-				if (st != URL_OK) {
+				if (st != SERVICE_OK) {
 					free(key);
 					goto fail_st;
 				}
@@ -233,7 +233,7 @@ fail_st:
 		return st;
 	}
 	*value = found;
-	return URL_OK;
+	return SERVICE_OK;
 }
 
 const char *

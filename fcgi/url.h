@@ -21,12 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum url_status {
-	URL_OK = 0,
-	URL_ERR_ESCAPE,   /* bad %XX, or %00 */
-	URL_ERR_NOMEM,
-	URL__MAX
-};
+#include "fcgi/status.h"
 
 /* The CGI variables url_target reads (NULL when unset). */
 struct url_params {
@@ -46,25 +41,28 @@ struct url_target {
 };
 
 /* Decodes %XX in s[0..n); with plus, '+' becomes ' ' (query strings).
- * On URL_OK *out is malloc'd and NUL-terminated (caller frees). */
-enum url_status url_decode(const char *s, size_t n, bool plus, char **out,
-			   size_t *out_len) __attribute__((warn_unused_result));
+ * On SERVICE_OK *out is malloc'd and NUL-terminated (caller frees). */
+enum service_status url_decode(const char *s, size_t n, bool plus,
+			       char **out, size_t *out_len)
+	__attribute__((warn_unused_result));
 
 /* Fills t from p.  On failure t is left zeroed.  Free with
  * url_target_free. */
-enum url_status url_target(const struct url_params *p, struct url_target *t)
+enum service_status url_target(const struct url_params *p,
+			       struct url_target *t)
 	__attribute__((warn_unused_result));
 void url_target_free(struct url_target *t);
 
 /* Routes on the whole path instead: prefix "" and route = full_path.
- * Returns URL_OK or URL_ERR_NOMEM (t unchanged then). */
-enum url_status url_target_unprefix(struct url_target *t)
+ * Returns SERVICE_OK or SERVICE_ERR_NOMEM (t unchanged then). */
+enum service_status url_target_unprefix(struct url_target *t)
 	__attribute__((warn_unused_result));
 
 /* The last value of name in query (parse_qsl with keep_blank_values, like
- * Starlette).  URL_OK with *value NULL when absent; *value malloc'd. */
-enum url_status url_query_get(const char *query, const char *name,
-			      char **value) __attribute__((warn_unused_result));
+ * Starlette).  SERVICE_OK with *value NULL when absent; *value malloc'd. */
+enum service_status url_query_get(const char *query, const char *name,
+				  char **value)
+	__attribute__((warn_unused_result));
 
 /* What the envelope's url needs to know about the request. */
 struct url_origin {

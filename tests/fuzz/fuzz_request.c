@@ -63,7 +63,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	cfg.max_body = FUZZ_MAX_BODY;
 	cfg.backlog = 1;
 	schema_limits_default(&cfg.limits);
-	if (app_init(&app, &cfg, err, sizeof(err)) != 0) {
+	if (app_init(&app, &cfg, err, sizeof(err)) != SERVICE_OK) {
 		fprintf(stderr, "fuzz_request: app_init: %s\n", err);
 		abort();
 	}

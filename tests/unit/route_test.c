@@ -380,12 +380,13 @@ url_target_should_find_the_route_for_each_server(void)
 	for (size_t i = 0; i < sizeof(servers) / sizeof(servers[0]); i++) {
 		const struct server_case *c = &servers[i];
 		struct url_target t;
-		enum url_status st = url_target(&c->p, &t);
+		enum service_status st = url_target(&c->p, &t);
 
-		if (st == URL_OK)
+		if (st == SERVICE_OK)
 			st = route_resolve(&t);
-		tap_ok(st == URL_OK, "url_target should accept %s", c->name);
-		if (st != URL_OK)
+		tap_ok(st == SERVICE_OK, "url_target should accept %s",
+		       c->name);
+		if (st != SERVICE_OK)
 			continue;
 		tap_str_eq(t.route, c->route, "%s: route", c->name);
 		tap_str_eq(t.prefix, c->prefix, "%s: prefix", c->name);
@@ -404,7 +405,7 @@ url_target_should_refuse_bad_escapes(void)
 		struct url_params p = { bad[i], bad[i], "", "", NULL };
 		struct url_target t;
 
-		tap_ok(url_target(&p, &t) == URL_ERR_ESCAPE,
+		tap_ok(url_target(&p, &t) == SERVICE_ERR_ESCAPE,
 		       "url_target should refuse '%s'", bad[i]);
 	}
 }

@@ -32,15 +32,16 @@ url_decode_should_decode_escapes(void)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *out = NULL;
-		enum url_status st = url_decode(cases[i].in,
+		enum service_status st = url_decode(cases[i].in,
 						strlen(cases[i].in),
 						cases[i].plus, &out, NULL);
 
 		if (cases[i].want == NULL)
-			tap_ok(st == URL_ERR_ESCAPE,
+			tap_ok(st == SERVICE_ERR_ESCAPE,
 			       "url_decode should refuse '%s'", cases[i].in);
 		else
-			tap_str_eq(st == URL_OK ? out : NULL, cases[i].want,
+			tap_str_eq(st == SERVICE_OK ? out : NULL,
+				   cases[i].want,
 				   "url_decode should decode '%s'",
 				   cases[i].in);
 		free(out);
@@ -53,36 +54,36 @@ url_query_get_should_follow_parse_qsl(void)
 	static const struct {
 		const char *query;
 		const char *want;  /* NULL: absent */
-		enum url_status st;
+		enum service_status st;
 	} cases[] = {
-		{ "filter=overall", "overall", URL_OK },
-		{ "filter=overall&filter=class", "class", URL_OK },
-		{ "a=1&filter=ov%65rall+x&b", "overall x", URL_OK },
-		{ "filter", "", URL_OK },
-		{ "filter=", "", URL_OK },
-		{ "&&filter=a&&", "a", URL_OK },
-		{ "filters=a", NULL, URL_OK },
-		{ "fil%74er=a", "a", URL_OK },
-		{ "", NULL, URL_OK },
-		{ "filter=%zz", NULL, URL_ERR_ESCAPE },
-		{ "other=%zz&filter=a", NULL, URL_ERR_ESCAPE },
+		{ "filter=overall", "overall", SERVICE_OK },
+		{ "filter=overall&filter=class", "class", SERVICE_OK },
+		{ "a=1&filter=ov%65rall+x&b", "overall x", SERVICE_OK },
+		{ "filter", "", SERVICE_OK },
+		{ "filter=", "", SERVICE_OK },
+		{ "&&filter=a&&", "a", SERVICE_OK },
+		{ "filters=a", NULL, SERVICE_OK },
+		{ "fil%74er=a", "a", SERVICE_OK },
+		{ "", NULL, SERVICE_OK },
+		{ "filter=%zz", NULL, SERVICE_ERR_ESCAPE },
+		{ "other=%zz&filter=a", NULL, SERVICE_ERR_ESCAPE },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *v = NULL;
-		enum url_status st = url_query_get(cases[i].query, "filter",
-						   &v);
+		enum service_status st = url_query_get(cases[i].query,
+						       "filter", &v);
 
-		if (cases[i].st != URL_OK)
+		if (cases[i].st != SERVICE_OK)
 			tap_ok(st == cases[i].st,
 			       "url_query_get should refuse '%s'",
 			       cases[i].query);
 		else if (cases[i].want == NULL)
-			tap_ok(st == URL_OK && v == NULL,
+			tap_ok(st == SERVICE_OK && v == NULL,
 			       "url_query_get should not find filter in '%s'",
 			       cases[i].query);
 		else
-			tap_str_eq(st == URL_OK ? v : NULL, cases[i].want,
+			tap_str_eq(st == SERVICE_OK ? v : NULL, cases[i].want,
 				   "url_query_get should find filter in '%s'",
 				   cases[i].query);
 		free(v);
