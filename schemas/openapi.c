@@ -99,7 +99,8 @@ add_path_params(cJSON *params, const char *path)
 {
 	for (const char *p = strchr(path, '{'); p != NULL;
 	     p = strchr(p, '{')) {
-		char name[OPENAPI_PARAM_NAME_MAX], title[OPENAPI_PARAM_NAME_MAX];
+		char name[OPENAPI_PARAM_NAME_MAX];
+		char title[OPENAPI_PARAM_NAME_MAX];
 		size_t len = strcspn(++p, ":}");
 
 		if (len >= sizeof(name))
