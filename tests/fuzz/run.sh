@@ -45,8 +45,9 @@ core/artifact_write.c core/artifact_read.c core/vectorizer.c
 core/classifier.c core/model.c core/float_repr.c core/shortest.cc"
 schemas="schemas/buf.c schemas/pyjson.c schemas/predict_schema.c
 schemas/validate.c schemas/openapi.c"
-fcgi="fcgi/app.c fcgi/envelope.c fcgi/handlers.c fcgi/log.c fcgi/predict.c
-fcgi/request.c fcgi/respond.c fcgi/route.c fcgi/server.c fcgi/url.c
+fcgi="fcgi/app.c fcgi/app_model.c fcgi/envelope.c fcgi/handlers.c
+fcgi/http_error.c fcgi/log.c fcgi/predict.c fcgi/request.c fcgi/respond.c
+fcgi/route.c fcgi/routes.c fcgi/server.c fcgi/status.c fcgi/url.c
 fcgi/www.c"
 
 # Sources and -max_len per harness (fuzz_common.c needs the inference
