@@ -18,10 +18,10 @@ app_init(struct app *a, const struct app_config *cfg, char *err,
 			    err_len);
 	if (st != SERVICE_OK)
 		goto fail;
-	if (www_load(&a->www, cfg->www_dir, cfg->lazy, a->www_notes,
-		     sizeof(a->www_notes)) != 0) {
-		snprintf(err, err_len, "out of memory");
-		st = SERVICE_ERR_NOMEM;
+	st = www_load(&a->www, cfg->www_dir, cfg->lazy, a->www_notes,
+		      sizeof(a->www_notes));
+	if (st != SERVICE_OK) {
+		snprintf(err, err_len, "%s", service_strerror(st));
 		goto fail;
 	}
 	return SERVICE_OK;

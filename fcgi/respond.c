@@ -91,12 +91,12 @@ header(struct buf *h, const char *name, const char *value)
 	buf_adds(h, "\r\n");
 }
 
-int
+enum service_status
 respond_write(const struct response *res, const struct request *req,
 	      const char *x_model, const struct request_io *io)
 {
 	struct buf h = BUF_INIT;
-	int rc = -1;
+	enum service_status rc = SERVICE_ERR_NOMEM;
 
 	/* Plain appends: printf formats cost more than the rest of the
 	 * header block together. */
@@ -117,12 +117,13 @@ respond_write(const struct response *res, const struct request *req,
 	buf_adds(&h, "\r\n");
 	if (h.failed)
 		goto out;
+	rc = SERVICE_ERR_IO;
 	if (io->write(io->ctx, h.data, h.len) != 0)
 		goto out;
 	if (req->method != METHOD_HEAD && res->len > 0 &&
 	    io->write(io->ctx, res->body, res->len) != 0)
 		goto out;
-	rc = 0;
+	rc = SERVICE_OK;
 out:
 	buf_free(&h);
 	return rc;

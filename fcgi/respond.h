@@ -40,9 +40,13 @@ void respond_error_detail(struct response *res, enum http_error e,
 			  const char *detail);
 
 /* Writes res for req (HEAD: headers only).  x_model is the X-Model
- * header value.  Returns 0, or -1 when the transport failed. */
-int respond_write(const struct response *res, const struct request *req,
-		  const char *x_model, const struct request_io *io);
+ * header value.  SERVICE_OK, SERVICE_ERR_IO when the transport failed, or
+ * SERVICE_ERR_NOMEM. */
+enum service_status respond_write(const struct response *res,
+				  const struct request *req,
+				  const char *x_model,
+				  const struct request_io *io)
+	SERVICE_WARN_UNUSED;
 
 void response_free(struct response *res);
 

@@ -70,14 +70,14 @@ serve_own_socket(const char *unix_path)
 int
 serve_cgi(struct app *app)
 {
-	int rc = server_handle(app, &transport_cgi_io);
+	enum service_status st = server_handle(app, &transport_cgi_io);
 
 	/* Close standard output now: the web server ends the response at
 	 * EOF, so what follows (freeing, unmapping the model, the exit
 	 * itself: about half a millisecond) is off the client's clock. */
 	if (fclose(stdout) != 0)
-		rc = -1;
-	return rc == 0 ? 0 : 1;
+		st = SERVICE_ERR_IO;
+	return st == SERVICE_OK ? 0 : 1;
 }
 
 /* Waits until fd is readable, with the stop signals let through only in
@@ -161,7 +161,7 @@ serve_fcgi(struct app *app, int sock)
 					"exiting\n");
 			break;
 		}
-		if (server_handle(app, transport_io(conn)) != 0)
+		if (server_handle(app, transport_io(conn)) != SERVICE_OK)
 			fprintf(stderr, "tagifai-fcgi: client went away\n");
 		transport_finish(conn);
 	}

@@ -107,13 +107,13 @@ dispatch(struct app *app, struct request *req,
 	r->handler(app, req, &params, res);
 }
 
-int
+enum service_status
 server_handle(struct app *app, const struct request_io *io)
 {
 	struct request req;
 	struct response res = { 0 };
 	enum service_status st = request_init(&req, io, app->cfg.prefix);
-	int rc;
+	enum service_status rc;
 
 	if (st == SERVICE_OK && route_resolve(&req.target) != SERVICE_OK)
 		st = SERVICE_ERR_NOMEM;

@@ -8,8 +8,11 @@
 #include "fcgi/request.h"
 
 /* Reads the request from io, answers it through io and logs it.
- * The checks run in a fixed order: route, method, size, parse, validate,
- * run, respond.  Returns 0, or -1 when the transport failed. */
-int server_handle(struct app *app, const struct request_io *io);
+ * The checks run in a fixed order: route, method, role, query, size,
+ * media type, then the handler (parse, validate, run).  SERVICE_OK, or
+ * the status of a failed write of the answer (respond_write). */
+enum service_status server_handle(struct app *app,
+				  const struct request_io *io)
+	SERVICE_WARN_UNUSED;
 
 #endif

@@ -77,15 +77,15 @@ out:
 	return data;
 }
 
-static int
+static enum service_status
 walk(struct www *w, const char *dir, const char *rel, int depth)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
-	int rc = 0;
+	enum service_status rc = SERVICE_OK;
 
 	if (d == NULL)
-		return 0;
+		return SERVICE_OK;
 	while ((e = readdir(d)) != NULL && w->n_files < WWW_MAX_FILES) {
 		char path[4096], name[WWW_MAX_NAME];
 		struct stat sb;
@@ -100,10 +100,10 @@ walk(struct www *w, const char *dir, const char *rel, int depth)
 		if (stat(path, &sb) != 0)
 			continue;
 		if (S_ISDIR(sb.st_mode)) {
-			if (depth < WWW_MAX_DEPTH &&
-			    walk(w, path, name, depth + 1) != 0) {
-				rc = -1;
-				break;
+			if (depth < WWW_MAX_DEPTH) {
+				rc = walk(w, path, name, depth + 1);
+				if (rc != SERVICE_OK)
+					break;
 			}
 		} else if (S_ISREG(sb.st_mode)) {
 			struct www_file *f = &w->files[w->n_files];
@@ -114,7 +114,7 @@ walk(struct www *w, const char *dir, const char *rel, int depth)
 			f->name = strdup(name);
 			if (f->name == NULL) {
 				free(f->data);
-				rc = -1;
+				rc = SERVICE_ERR_NOMEM;
 				break;
 			}
 			f->type = www_content_type(name);
@@ -125,7 +125,7 @@ walk(struct www *w, const char *dir, const char *rel, int depth)
 	return rc;
 }
 
-int
+enum service_status
 www_load(struct www *w, const char *dir, bool lazy, char *notes,
 	 size_t notes_len)
 {
@@ -135,17 +135,17 @@ www_load(struct www *w, const char *dir, bool lazy, char *notes,
 	memset(w, 0, sizeof(*w));
 	w->files = calloc(WWW_MAX_FILES, sizeof(*w->files));
 	if (w->files == NULL)
-		return -1;
+		return SERVICE_ERR_NOMEM;
 	if (lazy) {
 		/* One request per process: read only what it asks for. */
 		w->lazy = true;
 		w->dir = strdup(dir);
 		if (w->dir == NULL) {
 			www_free(w);
-			return -1;
+			return SERVICE_ERR_NOMEM;
 		}
 		snprintf(notes, notes_len, "www %s: read on demand", dir);
-		return 0;
+		return SERVICE_OK;
 	}
 	for (int i = 0; i < WWW__MAX; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, page_file[i]);
@@ -154,9 +154,9 @@ www_load(struct www *w, const char *dir, bool lazy, char *notes,
 		missing += w->page[i] == NULL;
 	}
 	snprintf(path, sizeof(path), "%s/static", dir);
-	if (walk(w, path, "", 0) != 0) {
+	if (walk(w, path, "", 0) != SERVICE_OK) {
 		www_free(w);
-		return -1;
+		return SERVICE_ERR_NOMEM;
 	}
 	if (missing == WWW__MAX && w->n_files == 0)
 		snprintf(notes, notes_len, "www %s missing: /docs /redoc "
@@ -165,7 +165,7 @@ www_load(struct www *w, const char *dir, bool lazy, char *notes,
 		snprintf(notes, notes_len, "www %s: %zu of %d pages, %zu "
 			 "static files", dir, (size_t)WWW__MAX - missing,
 			 WWW__MAX, w->n_files);
-	return 0;
+	return SERVICE_OK;
 }
 
 void

@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "fcgi/status.h"
+
 #define WWW_MAX_FILES 256            /* files under static/ */
 #define WWW_MAX_FILE (8u << 20)      /* bytes per file */
 #define WWW_MAX_DEPTH 4              /* sub-folders under static/ */
@@ -46,11 +48,12 @@ struct www {
 
 /* Prepares dir's pages and static files: reads them all now, or with
  * lazy only remembers dir (plain CGI).  Missing files are not errors
- * (the routes answer 404); returns 0, or -1 on allocation failure.
+ * (the routes answer 404): SERVICE_OK, or SERVICE_ERR_NOMEM.
  * notes receives a short summary for the ready line.  Free with
  * www_free in every case. */
-int www_load(struct www *w, const char *dir, bool lazy, char *notes,
-	     size_t notes_len);
+enum service_status www_load(struct www *w, const char *dir, bool lazy,
+			     char *notes, size_t notes_len)
+	SERVICE_WARN_UNUSED;
 void www_free(struct www *w);
 
 /* Page p (reading it now when lazy), its length in *len; NULL when

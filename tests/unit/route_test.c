@@ -481,7 +481,8 @@ www_find_should_agree_preloaded_and_lazy(void)
 		size_t len = 0;
 		const char *page;
 
-		tap_ok(www_load(&w, dir, lazy, notes, sizeof(notes)) == 0,
+		tap_ok(www_load(&w, dir, lazy, notes, sizeof(notes)) ==
+		       SERVICE_OK,
 		       "www_load (lazy %d) should succeed", lazy);
 		tap_ok(w.n_files == (lazy ? 0u : 2u),
 		       "www_load (lazy %d) should read %d static files now",
