@@ -20,6 +20,7 @@
 #include "core/artifact.h"
 #include "core/cli.h"
 #include "core/model.h"
+#include "util/file.h"
 
 /* Largest JSON input file we read (the reference export is 4.8 MB). */
 #define IMPORT_MAX_FILE ((size_t)512 << 20)
@@ -45,50 +46,20 @@ usage(FILE *f)
 static int
 read_file(const char *path, char **out, size_t *outlen)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int rc = -1;
-
-	if (f == NULL) {
+	switch (util_file_read(path, IMPORT_MAX_FILE, out, outlen)) {
+	case UTIL_OK:
+		return 0;
+	case UTIL_ERR_IO:
 		fprintf(stderr, "tagifai import: %s: %s\n", path, strerror(errno));
 		return -1;
+	case UTIL_ERR_LIMIT:
+		fprintf(stderr, "tagifai import: %s: over %zu bytes\n", path,
+			IMPORT_MAX_FILE);
+		return -1;
+	default:
+		fprintf(stderr, "tagifai import: out of memory\n");
+		return -1;
 	}
-	for (;;) {
-		if (cap - len < 65536) {
-			if (cap > IMPORT_MAX_FILE) {
-				fprintf(stderr, "tagifai import: %s: over %zu bytes\n",
-					path, IMPORT_MAX_FILE);
-				goto out;
-			}
-			cap = cap ? cap * 2 : 1 << 20;
-			char *nb = realloc(buf, cap + 1);
-
-			if (nb == NULL) {
-				fprintf(stderr, "tagifai import: out of memory\n");
-				goto out;
-			}
-			buf = nb;
-		}
-		size_t r = fread(buf + len, 1, cap - len, f);
-
-		len += r;
-		if (r == 0)
-			break;
-	}
-	if (ferror(f)) {
-		fprintf(stderr, "tagifai import: %s: read error\n", path);
-		goto out;
-	}
-	buf[len] = '\0';
-	*out = buf;
-	*outlen = len;
-	buf = NULL;
-	rc = 0;
-out:
-	free(buf);
-	fclose(f);
-	return rc;
 }
 
 /* Copies JSON text without the whitespace outside strings; the number

@@ -18,7 +18,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/cli.h"
-#include "core/float_repr.h"
+#include "util/float_repr.h"
 #include "core/cli_out.h"
 #include "core/model.h"
 
@@ -63,7 +63,7 @@ usage(FILE *f)
 static void
 print_classes(FILE *f, const struct model *m, const double *v)
 {
-	char num[FLOAT_REPR_MAX];
+	char num[UTIL_FLOAT_REPR_MAX];
 
 	putc('{', f);
 	for (size_t k = 0; k < model_class_count(m); k++) {
@@ -73,7 +73,7 @@ print_classes(FILE *f, const struct model *m, const double *v)
 			putc(',', f);
 		cli_json_string(f, name, strlen(name));
 		putc(':', f);
-		fputs(float_repr(v[k], num), f);
+		fputs(util_float_repr(v[k], num), f);
 	}
 	putc('}', f);
 }

@@ -15,6 +15,7 @@
 
 #include "core/cli.h"
 #include "core/train.h"
+#include "util/file.h"
 
 static void
 usage(FILE *f)
@@ -47,36 +48,32 @@ read_args(const char *path, struct train_args *a)
 {
 	struct core_error err = { { 0 } };
 	enum core_status st;
-	FILE *f = fopen(path, "rb");
+	enum util_status us;
 	char *buf = NULL;
-	size_t len;
-	int rc = 1;
+	size_t len = 0;
 
-	if (f == NULL) {
+	us = util_file_read(path, TRAIN_MAX_ARGS_BYTES, &buf, &len);
+	if (us == UTIL_ERR_IO) {
 		fprintf(stderr, "tagifai train: %s: %s\n", path,
 			strerror(errno));
 		return 1;
 	}
-	buf = malloc(TRAIN_MAX_ARGS_BYTES + 1);
-	if (buf == NULL) {
-		fprintf(stderr, "tagifai train: out of memory\n");
-		goto out;
+	if (us == UTIL_ERR_LIMIT) {
+		fprintf(stderr, "tagifai train: %s: arguments larger than %zu "
+			"bytes\n", path, TRAIN_MAX_ARGS_BYTES);
+		return 1;
 	}
-	len = fread(buf, 1, TRAIN_MAX_ARGS_BYTES + 1, f);
-	if (ferror(f)) {
-		fprintf(stderr, "tagifai train: %s: read error\n", path);
-		goto out;
+	if (us != UTIL_OK) {
+		fprintf(stderr, "tagifai train: out of memory\n");
+		return 1;
 	}
 	st = train_args_parse(buf, len, a, &err);
+	free(buf);
 	if (st != CORE_OK) {
 		fprintf(stderr, "tagifai train: %s: %s\n", path, err.msg);
-		goto out;
+		return 1;
 	}
-	rc = 0;
-out:
-	free(buf);
-	fclose(f);
-	return rc;
+	return 0;
 }
 
 int

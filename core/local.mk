@@ -4,7 +4,7 @@ noinst_LIBRARIES += core/libtagifai.a
 core_libtagifai_a_SOURCES = core/status.c core/status.h core/model.h \
 	core/artifact.h core/clean.h core/ngram.h
 core_libtagifai_a_CFLAGS = $(AM_CFLAGS) $(UTF8PROC_CFLAGS) $(CJSON_CFLAGS) $(XXHASH_CFLAGS)
-CORE_LIBS = core/libtagifai.a $(UTF8PROC_LIBS) $(CJSON_LIBS) $(CSV_LIBS) \
+CORE_LIBS = core/libtagifai.a $(UTIL_LIBS) $(UTF8PROC_LIBS) $(CJSON_LIBS) $(CSV_LIBS) \
 	$(STEMMER_LIBS) $(XXHASH_LIBS) -lm
 
 bin_PROGRAMS += tagifai

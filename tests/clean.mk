@@ -1,7 +1,7 @@
 # tests/clean.mk: tests of the text cleaner.  clean_test checks fixed cases;
 # clean_parity.test compares the C cleaner with the live Python reference
 # (tests/clean_expected.py) on the holdout, the data set and the torture set.
-CLEAN_TEST_LIBS = core/libtagifai.a $(UTF8PROC_LIBS) $(STEMMER_LIBS)
+CLEAN_TEST_LIBS = $(CORE_LIBS)
 
 check_PROGRAMS += tests/unit/clean_test tests/unit/clean_tool
 tests_unit_clean_test_SOURCES = tests/unit/clean_test.c

@@ -1,5 +1,6 @@
 # tests/: every suite speaks TAP; each part appends its own.
 EXTRA_DIST += tests/unit/tap.h
+include tests/unit/local.mk
 include tests/clean.mk
 include tests/infer.mk
 include tests/train.mk

@@ -2,15 +2,12 @@
 # the default recipe and the behavioral tests of the trained model.
 check_PROGRAMS += tests/unit/csv_test tests/unit/metrics_test \
 	tests/unit/split_test
-tests_unit_csv_test_SOURCES = tests/unit/csv_test.c core/csv_reader.c \
-	core/dataset.c core/status.c
-tests_unit_csv_test_LDADD = $(CSV_LIBS)
-tests_unit_metrics_test_SOURCES = tests/unit/metrics_test.c core/metrics.c \
-	core/jsonw.c
-tests_unit_metrics_test_LDADD = core/libtagifai.a -lm
-tests_unit_split_test_SOURCES = tests/unit/split_test.c core/split.c \
-	core/oversample.c core/status.c
-tests_unit_split_test_LDADD = -lm
+tests_unit_csv_test_SOURCES = tests/unit/csv_test.c
+tests_unit_csv_test_LDADD = $(CORE_LIBS)
+tests_unit_metrics_test_SOURCES = tests/unit/metrics_test.c
+tests_unit_metrics_test_LDADD = $(CORE_LIBS)
+tests_unit_split_test_SOURCES = tests/unit/split_test.c
+tests_unit_split_test_LDADD = $(CORE_LIBS)
 
 TESTS += tests/unit/csv_test tests/unit/metrics_test tests/unit/split_test \
 	tests/train_quality.test tests/behavioral.test

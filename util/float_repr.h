@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * core/float_repr.h - a double as Python's repr() writes it.
+ * util/float_repr.h - a double as Python's repr() writes it.
  *
  * The reference serves numbers through Python's json module, which writes
  * floats with repr(): the fewest digits that read back as the same double,
@@ -8,14 +8,14 @@
  * numbers this way, so their output matches the reference's byte for byte
  * and reads back exactly.
  */
-#ifndef CORE_FLOAT_REPR_H
-#define CORE_FLOAT_REPR_H
+#ifndef UTIL_FLOAT_REPR_H
+#define UTIL_FLOAT_REPR_H
 
 /* Longest output: "-" 17 digits "." "e-308" and the NUL fit easily. */
-#define FLOAT_REPR_MAX 32
+#define UTIL_FLOAT_REPR_MAX 32
 
 /* Writes repr(d) ("1.0", "1e-05", "-0.0", "inf", "-inf", "nan") into buf
- * (at least FLOAT_REPR_MAX bytes) and returns buf. */
-char *float_repr(double d, char *buf);
+ * (at least UTIL_FLOAT_REPR_MAX bytes) and returns buf. */
+char *util_float_repr(double d, char *buf);
 
 #endif

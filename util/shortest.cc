@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-// core/shortest.cc - shortest_decimal() on top of Dragonbox; see
+// util/shortest.cc - util_shortest_decimal() on top of Dragonbox; see
 // shortest.h for why this one file is C++.
 #include <dragonbox/dragonbox.h>
 
-#include "core/shortest.h"
+#include "util/shortest.h"
 
 extern "C" void
-shortest_decimal(double d, uint64_t *digits, int *exp10)
+util_shortest_decimal(double d, uint64_t *digits, int *exp10)
 {
 	// Default policies: round-trip under round-to-nearest-even, the
 	// closest of the shortest candidates (ties to even), trailing zeros

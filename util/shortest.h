@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * core/shortest.h - the shortest decimal that reads back as a double.
+ * util/shortest.h - the shortest decimal that reads back as a double.
  *
  * Python's repr(float) prints the fewest significant digits that convert
  * back to the same double (the closest such string when several have that
@@ -10,8 +10,8 @@
  * C++ file: it is built without exceptions or RTTI and needs nothing from
  * the C++ runtime, so every program still links as C.
  */
-#ifndef CORE_SHORTEST_H
-#define CORE_SHORTEST_H
+#ifndef UTIL_SHORTEST_H
+#define UTIL_SHORTEST_H
 
 #include <stdint.h>
 
@@ -22,10 +22,10 @@ extern "C" {
 /* For a finite, nonzero d: |d| == *digits * 10^*exp10, where *digits has
  * no trailing zeros and as few digits (at most 17) as reading back as d
  * allows.  The sign of d is ignored. */
-void shortest_decimal(double d, uint64_t *digits, int *exp10);
+void util_shortest_decimal(double d, uint64_t *digits, int *exp10);
 
 #ifdef __cplusplus
 }
 #endif
 
-#endif /* CORE_SHORTEST_H */
+#endif /* UTIL_SHORTEST_H */

@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: MIT
- * core/float_repr.c - Python's repr(float): shortest digits, repr's layout.
+ * util/float_repr.c - Python's repr(float): shortest digits, repr's layout.
  */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "core/float_repr.h"
-#include "core/shortest.h"
+#include "util/float_repr.h"
+#include "util/shortest.h"
 
 char *
-float_repr(double d, char *buf)
+util_float_repr(double d, char *buf)
 {
 	char m[24];
 	char *o = buf;
@@ -29,7 +29,7 @@ float_repr(double d, char *buf)
 	}
 	/* d = m[0..nd) * 10^exp10 with m the shortest round-trip digits;
 	 * exp10 then becomes the exponent of m[0], as in 'd.ddde+XX'. */
-	shortest_decimal(d, &digits, &exp10);
+	util_shortest_decimal(d, &digits, &exp10);
 	for (uint64_t v = digits; nd == 0 || v > 0; v /= 10)
 		nd++;
 	for (int i = nd - 1; i >= 0; i--, digits /= 10)
