@@ -10,7 +10,8 @@
 #include <string.h>
 
 #include "fcgi/app.h"
-#include "schemas/buf.h"
+#include "util/buf.h"
+#include "util/json.h"
 #include "schemas/pyjson.h"
 
 /* Serialises obj and each of its members (last duplicate wins). */
@@ -105,16 +106,16 @@ static int
 identity(struct app *a, char *err, size_t err_len)
 {
 	const struct model_identity *id = model_identity(a->model);
-	struct buf b = BUF_INIT;
+	struct util_buf b = UTIL_BUF_INIT(PYJSON_TEXT_MAX);
 
-	buf_adds(&b, "{\"name\":");
-	buf_add_json_str(&b, id->name, strlen(id->name));
-	buf_adds(&b, ",\"version\":");
-	buf_add_json_str(&b, id->version, strlen(id->version));
-	buf_adds(&b, ",\"checksum\":");
-	buf_add_json_str(&b, id->checksum, strlen(id->checksum));
-	buf_adds(&b, "}");
-	a->model_json = buf_take(&b, NULL);
+	util_buf_adds(&b, "{\"name\":");
+	util_json_str(&b, id->name, strlen(id->name));
+	util_buf_adds(&b, ",\"version\":");
+	util_json_str(&b, id->version, strlen(id->version));
+	util_buf_adds(&b, ",\"checksum\":");
+	util_json_str(&b, id->checksum, strlen(id->checksum));
+	util_buf_adds(&b, "}");
+	a->model_json = util_buf_take(&b, NULL);
 	/* Header values must not carry CR/LF; the names are ours. */
 	snprintf(a->x_model, sizeof(a->x_model), "%s/%s", id->name,
 		 id->version);
@@ -128,8 +129,8 @@ identity(struct app *a, char *err, size_t err_len)
 	for (size_t k = 0; k < a->n_classes; k++) {
 		const char *c = model_class_name(a->model, k);
 
-		buf_add_json_str(&b, c, strlen(c));
-		a->class_json[k] = buf_take(&b, NULL);
+		util_json_str(&b, c, strlen(c));
+		a->class_json[k] = util_buf_take(&b, NULL);
 		if (a->class_json[k] == NULL)
 			goto nomem;
 	}
@@ -142,14 +143,14 @@ nomem:
 static int
 arg_names(struct app *a, char *err, size_t err_len)
 {
-	struct buf b = BUF_INIT;
+	struct util_buf b = UTIL_BUF_INIT(PYJSON_TEXT_MAX);
 
 	for (size_t i = 0; i < a->n_args; i++) {
 		if (i > 0)
-			buf_adds(&b, ", ");
-		buf_add(&b, a->args[i].key, a->args[i].key_len);
+			util_buf_adds(&b, ", ");
+		util_buf_add(&b, a->args[i].key, a->args[i].key_len);
 	}
-	a->arg_names = buf_take(&b, NULL);
+	a->arg_names = util_buf_take(&b, NULL);
 	if (a->arg_names == NULL) {
 		snprintf(err, err_len, "out of memory");
 		return -1;

@@ -10,7 +10,8 @@
 #include "fcgi/envelope.h"
 #include "fcgi/handlers.h"
 #include "fcgi/predict.h"
-#include "schemas/buf.h"
+#include "util/buf.h"
+#include "util/json.h"
 #include "schemas/openapi.h"
 
 #define STATIC_CACHE "public, max-age=3600"
@@ -57,20 +58,20 @@ static void
 wrap(struct response *res, const struct request *req,
      const char *key, size_t key_len, const char *json)
 {
-	struct buf b = BUF_INIT;
+	struct util_buf b = UTIL_BUF_INIT(RESPOND_BODY_MAX);
 
-	buf_adds(&b, "{");
-	buf_add_json_str(&b, key, key_len);
-	buf_adds(&b, ":");
-	buf_adds(&b, json);
-	buf_adds(&b, "}");
-	if (b.failed) {
-		buf_free(&b);
+	util_buf_adds(&b, "{");
+	util_json_str(&b, key, key_len);
+	util_buf_adds(&b, ":");
+	util_buf_adds(&b, json);
+	util_buf_adds(&b, "}");
+	if (b.st != UTIL_OK) {
+		util_buf_free(&b);
 		respond_json(res, 500, NULL, 0);
 		return;
 	}
 	handlers_envelope(res, req, b.data);
-	buf_free(&b);
+	util_buf_free(&b);
 }
 
 /* performance.get(filter, performance); the last filter= wins. */
@@ -114,7 +115,7 @@ arg(struct app *app, struct request *req, const char *param,
     size_t param_len, struct response *res)
 {
 	const struct app_member *m;
-	struct buf b = BUF_INIT;
+	struct util_buf b = UTIL_BUF_INIT(RESPOND_BODY_MAX);
 
 	if (!reports(app, res))
 		return;
@@ -123,17 +124,17 @@ arg(struct app *app, struct request *req, const char *param,
 		wrap(res, req, param, param_len, m->json);
 		return;
 	}
-	buf_adds(&b, "Unknown argument '");
-	buf_add(&b, param, param_len);
-	buf_adds(&b, "'; known arguments: ");
-	buf_adds(&b, app->arg_names);
-	if (b.failed) {
-		buf_free(&b);
+	util_buf_adds(&b, "Unknown argument '");
+	util_buf_add(&b, param, param_len);
+	util_buf_adds(&b, "'; known arguments: ");
+	util_buf_adds(&b, app->arg_names);
+	if (b.st != UTIL_OK) {
+		util_buf_free(&b);
 		respond_json(res, 500, NULL, 0);
 		return;
 	}
 	respond_detail(res, 404, b.data);
-	buf_free(&b);
+	util_buf_free(&b);
 }
 
 static void

@@ -42,6 +42,7 @@
 
 #include "fcgi/app.h"
 #include "fcgi/master.h"
+#include "util/clock.h"
 #include "fcgi/server.h"
 
 #ifndef TAGIFAI_MODELDIR
@@ -453,8 +454,8 @@ serve_fcgi(struct app *app, int sock)
 			break;
 		if (stop_draining) {
 			if (drain_end == 0)
-				drain_end = master_now_ms() + MAIN_DRAIN_MAX_MS;
-			else if (master_now_ms() > drain_end)
+				drain_end = util_clock_ms() + MAIN_DRAIN_MAX_MS;
+			else if (util_clock_ms() > drain_end)
 				break;
 		}
 		if (req.ipcFd >= 0 && !wait_readable(req.ipcFd))

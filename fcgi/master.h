@@ -56,7 +56,4 @@ int master_run(struct app *app, const struct master_config *mc);
  * process mode calls it from its stop handler). */
 void master_begin_drain(int sock, const char *unix_path);
 
-/* CLOCK_MONOTONIC in milliseconds, for deadlines. */
-long long master_now_ms(void);
-
 #endif

@@ -12,6 +12,8 @@
 
 #define RESPOND_JSON "application/json"
 #define RESPOND_ALLOW_MAX 32
+/* Largest response body or header block we build (far above any limit). */
+#define RESPOND_BODY_MAX ((size_t)1 << 30)
 
 struct response {
 	int status;

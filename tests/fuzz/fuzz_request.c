@@ -22,6 +22,7 @@
 #include "fcgi/app.h"
 #include "fcgi/server.h"
 #include "schemas/pyjson.h"
+#include "util/utf8.h"
 #include "tests/fuzz/fuzz_common.h"
 
 #ifndef FUZZ_WWW_DIR
@@ -216,7 +217,7 @@ static void check_response(const struct fake *f, bool head)
 		struct pyjson_doc *doc = NULL;
 		struct pyjson_error pe = { 0 };
 
-		FUZZ_CHECK(pyjson_utf8_valid(body, body_len),
+		FUZZ_CHECK(util_utf8_valid(body, body_len),
 			   "JSON body is valid UTF-8");
 		FUZZ_CHECK(pyjson_parse(body, body_len, &doc, &pe) ==
 			   PYJSON_OK, "JSON body parses");
