@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * core/cli_predict.c - `tagifai predict`: tag texts from the command line
+ * cli/predict.c - `tagifai predict`: tag texts from the command line
  * or from standard input, one JSON object per text on standard output.
  *
  * Input lines are either JSON Lines (an object with a "text" string; the
@@ -17,9 +17,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "core/cli.h"
+#include "cli/cli.h"
 #include "util/float_repr.h"
-#include "core/cli_out.h"
+#include "cli/out.h"
 #include "core/model.h"
 
 /* Longest input line read from standard input, in bytes. */

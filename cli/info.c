@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * core/cli_info.c - `tagifai info`: what an artifact holds (identity,
+ * cli/info.c - `tagifai info`: what an artifact holds (identity,
  * classes, n-gram range, feature count, threshold, cleaning flags, the
  * training arguments), as text or as one JSON object.
  */
@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/cli.h"
-#include "core/cli_out.h"
+#include "cli/cli.h"
+#include "cli/out.h"
 #include "core/model.h"
 #include "core/model_info.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * core/cli_evaluate.c - `tagifai evaluate`: score a model artifact on a
+ * cli/evaluate.c - `tagifai evaluate`: score a model artifact on a
  * labelled CSV.
  *
  * Predictions go through model_open/model_predict, the same calls the
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/cli.h"
+#include "cli/cli.h"
 #include "core/dataset.h"
 #include "core/metrics.h"
 #include "core/model.h"

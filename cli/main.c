@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT
- * core/tagifai_main.c - `tagifai`: train, evaluate, inspect and run models
+ * cli/main.c - `tagifai`: train, evaluate, inspect and run models
  * from the command line.  Dispatches to one file per subcommand.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/cli.h"
+#include "cli/cli.h"
 
 #ifndef TAGIFAI_MODELDIR
 #define TAGIFAI_MODELDIR "/usr/local/share/tagifai-fcgi/models"

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT
- * core/cli.h - the subcommands of the `tagifai` tool.
+ * cli/cli.h - the subcommands of the `tagifai` tool.
  *
  * Each takes the arguments after the subcommand name (argv[0] is the
  * subcommand) and returns the process exit status: 0 success, 1 failure,
  * 2 usage error.  Each prints its own --help.
  */
-#ifndef CORE_CLI_H
-#define CORE_CLI_H
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
 
 int cli_train(int argc, char **argv);     /* core/cli_train.c */
 int cli_evaluate(int argc, char **argv);  /* core/cli_evaluate.c */

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT
- * core/cli_out.h - JSON output helpers shared by `tagifai info` and
+ * cli/out.h - JSON output helpers shared by `tagifai info` and
  * `tagifai predict`.
  */
-#ifndef CORE_CLI_OUT_H
-#define CORE_CLI_OUT_H
+#ifndef CLI_OUT_H
+#define CLI_OUT_H
 
 #include <stddef.h>
 #include <stdio.h>

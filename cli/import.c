@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * core/cli_import.c - `tagifai import`: turn a scikit-learn export (the
+ * cli/import.c - `tagifai import`: turn a scikit-learn export (the
  * reference peer's export.json, or tools/export_sklearn.py's output) plus
  * args.json and performance.json into a binary model artifact.
  *
@@ -18,7 +18,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/artifact.h"
-#include "core/cli.h"
+#include "cli/cli.h"
 #include "core/model.h"
 #include "util/file.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * core/cli_train.c - `tagifai train`: train a model from CSV files and
+ * cli/train.c - `tagifai train`: train a model from CSV files and
  * write its artifact (core/train.c does the work).
  *
  * The summary goes to stdout; progress goes to stderr, and only when
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/cli.h"
+#include "cli/cli.h"
 #include "core/train.h"
 #include "util/file.h"
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT
- * core/cli_out.c - JSON string output for the command-line tools, through
+ * cli/out.c - JSON string output for the command-line tools, through
  * util/json.h (so the tool and the service escape alike).
  */
-#include "core/cli_out.h"
+#include "cli/out.h"
 #include "util/buf.h"
 #include "util/json.h"
 
