@@ -1,11 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * cli/evaluate.c - `tagifai evaluate`: score a model artifact on a
- * labelled CSV.
- *
- * Predictions go through model_open/model_predict, the same calls the
- * server makes, so the numbers describe exactly what is served.  The
- * report is core/metrics.c's: weighted and per-class precision, recall,
- * F1 and support, plus the course's two slices.
+ * labelled CSV.  The loop is core/evaluate.c's; this file parses
+ * options and prints the report.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -14,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "core/dataset.h"
+#include "core/evaluate.h"
 #include "core/metrics.h"
 #include "core/model.h"
 
@@ -76,10 +73,7 @@ cli_evaluate(int argc, char **argv)
 	const char *classes[CORE_MAX_CLASSES];
 	struct core_error err = { { 0 } };
 	struct model *m = NULL;
-	struct model_scratch *scratch = NULL;
 	struct dataset *d = NULL;
-	unsigned *y = NULL, *pred = NULL;
-	char **cleaned = NULL;
 	struct metrics_report rep;
 	enum core_status st;
 	bool json = false;
@@ -124,41 +118,14 @@ cli_evaluate(int argc, char **argv)
 		fprintf(stderr, "tagifai evaluate: %s\n", err.msg);
 		goto out;
 	}
-	nk = model_class_count(m);
-	for (size_t k = 0; k < nk; k++)
-		classes[k] = model_class_name(m, k);
-	y = calloc(d->n + 1, sizeof(*y));
-	pred = calloc(d->n + 1, sizeof(*pred));
-	cleaned = calloc(d->n + 1, sizeof(*cleaned));
-	scratch = model_scratch_new(m);
-	if (y == NULL || pred == NULL || cleaned == NULL || scratch == NULL) {
-		fprintf(stderr, "tagifai evaluate: out of memory\n");
-		goto out;
-	}
-	st = dataset_encode(d, classes, nk, y, &err);
+	st = evaluate_model(m, d, &rep, &err);
 	if (st != CORE_OK) {
 		fprintf(stderr, "tagifai evaluate: %s\n", err.msg);
 		goto out;
 	}
-	for (size_t i = 0; i < d->n; i++) {
-		struct prediction p;
-
-		st = model_predict(m, scratch, d->text[i], strlen(d->text[i]),
-				   &p);
-		if (st != CORE_OK) {
-			fprintf(stderr, "tagifai evaluate: %s:%zu: %s\n",
-				d->path, d->line[i], core_strerror(st));
-			goto out;
-		}
-		pred[i] = p.tag;
-		cleaned[i] = strdup(model_scratch_cleaned(scratch));
-		if (cleaned[i] == NULL) {
-			fprintf(stderr, "tagifai evaluate: out of memory\n");
-			goto out;
-		}
-	}
-	metrics_compute(y, pred, d->n, nk, (const char *const *)d->tag,
-			(const char *const *)cleaned, &rep);
+	nk = model_class_count(m);
+	for (size_t k = 0; k < nk; k++)
+		classes[k] = model_class_name(m, k);
 	if (json) {
 		char *text = metrics_json(&rep, classes);
 
@@ -173,12 +140,6 @@ cli_evaluate(int argc, char **argv)
 	}
 	rc = 0;
 out:
-	for (size_t i = 0; cleaned != NULL && i < d->n; i++)
-		free(cleaned[i]);
-	free(cleaned);
-	free(y);
-	free(pred);
-	model_scratch_free(scratch);
 	dataset_free(d);
 	model_close(m);
 	return rc;

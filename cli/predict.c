@@ -6,7 +6,8 @@
  * other members, e.g. "id", are copied to the output) or raw text.  The
  * probabilities are printed as Python's repr() prints them (shortest text
  * that reads back to the same double), so the output can be compared bit
- * for bit with the reference.
+ * for bit with the reference.  The threads and the ordering are
+ * core/batch.c's; this file reads the lines and writes the JSON.
  */
 #include <getopt.h>
 #include <pthread.h>
@@ -20,24 +21,26 @@
 #include "cli/cli.h"
 #include "util/float_repr.h"
 #include "cli/out.h"
+#include "core/batch.h"
 #include "core/model.h"
 
 /* Longest input line read from standard input, in bytes. */
 #define PREDICT_MAX_LINE ((size_t)4 << 20)
 
-/* Lines a worker thread takes per round; a round reads jobs times that. */
+/* Lines a job takes per round; a round reads jobs times that. */
 #define PREDICT_BLOCK 512
-#define PREDICT_MAX_JOBS 64
+#define PREDICT_MAX_JOBS BATCH_MAX_JOBS
 
 static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
 
-struct run {
+/* The inputs of one batch: command-line texts or a round of lines. */
+struct inputs {
 	const struct model *m;
-	struct model_scratch *s;
-	int details;
-	unsigned long lineno; /* 0 for command-line texts */
-	FILE *out;            /* where predictions go */
-	FILE *err;            /* where this run's messages go */
+	bool details;
+	bool json_lines;          /* lines may be JSON objects (stdin) */
+	char **lines;
+	size_t *lens;
+	unsigned long *linenos;   /* NULL for command-line texts */
 };
 
 static void
@@ -92,41 +95,39 @@ reserved_key(const char *k)
 	return 0;
 }
 
-/* Predicts one text and prints its line; extra (may be NULL) is the
- * input object whose other members are copied.  Returns 0 or 1. */
+/* Writes input i's line: the other members of its JSON object (extra,
+ * may be NULL), the text, the tag and the probabilities. */
 static int
-predict_one(struct run *r, const char *text, size_t len, const cJSON *extra)
+emit(void *ctx, size_t i, const struct batch_item *it, enum core_status st,
+     const struct prediction *p, const struct model_scratch *s, FILE *f,
+     FILE *err)
 {
-	struct prediction p;
-	enum core_status rc;
-	const cJSON *it;
-	FILE *f = r->out;
+	const struct inputs *in = ctx;
+	const cJSON *extra = it->data, *m;
 	int first = 1;
 
-	rc = model_predict(r->m, r->s, text, len, &p);
-	if (rc != CORE_OK) {
-		if (r->lineno)
-			fprintf(r->err, "tagifai predict: line %lu: %s\n",
-				r->lineno, core_strerror(rc));
+	if (st != CORE_OK) {
+		if (in->linenos != NULL)
+			fprintf(err, "tagifai predict: line %lu: %s\n",
+				in->linenos[i], core_strerror(st));
 		else
-			fprintf(r->err, "tagifai predict: %s\n",
-				core_strerror(rc));
+			fprintf(err, "tagifai predict: %s\n", core_strerror(st));
 		return 1;
 	}
 	putc('{', f);
-	cJSON_ArrayForEach(it, extra) {
+	cJSON_ArrayForEach(m, extra) {
 		char *v;
 
-		if (it->string == NULL || reserved_key(it->string))
+		if (m->string == NULL || reserved_key(m->string))
 			continue;
-		v = cJSON_PrintUnformatted(it);
+		v = cJSON_PrintUnformatted(m);
 		if (v == NULL) {
-			fprintf(r->err, "tagifai predict: out of memory\n");
+			fprintf(err, "tagifai predict: out of memory\n");
 			return 1;
 		}
 		if (!first)
 			putc(',', f);
-		cli_json_string(f, it->string, strlen(it->string));
+		cli_json_string(f, m->string, strlen(m->string));
 		fprintf(f, ":%s", v);
 		free(v);
 		first = 0;
@@ -134,19 +135,19 @@ predict_one(struct run *r, const char *text, size_t len, const cJSON *extra)
 	if (!first)
 		putc(',', f);
 	fputs("\"input_text\":", f);
-	cli_json_string(f, text, len);
+	cli_json_string(f, it->text, it->len);
 	fputs(",\"predicted_tag\":", f);
-	cli_json_string(f, model_class_name(r->m, p.tag),
-			strlen(model_class_name(r->m, p.tag)));
+	cli_json_string(f, model_class_name(in->m, p->tag),
+			strlen(model_class_name(in->m, p->tag)));
 	fputs(",\"probabilities\":", f);
-	print_classes(f, r->m, p.prob);
-	if (r->details) {
-		const char *c = model_scratch_cleaned(r->s);
+	print_classes(f, in->m, p->prob);
+	if (in->details) {
+		const char *c = model_scratch_cleaned(s);
 
 		fputs(",\"cleaned\":", f);
 		cli_json_string(f, c, strlen(c));
-		fprintf(f, ",\"nnz\":%zu,\"decision_function\":", p.nnz);
-		print_classes(f, r->m, p.decision);
+		fprintf(f, ",\"nnz\":%zu,\"decision_function\":", p->nnz);
+		print_classes(f, in->m, p->decision);
 	}
 	fputs("}\n", f);
 	return 0;
@@ -199,58 +200,58 @@ read_line(FILE *in, char **buf, size_t *cap, size_t *len)
 	return 1;
 }
 
+/* A line holding a JSON object with a "text" member is read as JSON
+ * Lines; any other line (and every command-line text) is the text. */
 static int
-predict_line(struct run *r, const char *line, size_t len)
+prepare(void *ctx, size_t i, struct batch_item *it, FILE *err)
 {
-	const char *p = line;
+	const struct inputs *in = ctx;
+	const char *line = in->lines[i], *p = line;
 	cJSON *j = NULL;
-	int status;
 
-	while (*p == ' ' || *p == '\t')
+	it->text = line;
+	it->len = in->lens[i];
+	while (in->json_lines && (*p == ' ' || *p == '\t'))
 		p++;
-	if (*p == '{') {
+	if (in->json_lines && *p == '{') {
 		/* cJSON's parser writes its global error position: one parse
 		 * at a time across the jobs. */
 		pthread_mutex_lock(&parse_lock);
-		j = cJSON_ParseWithLength(line, len);
+		j = cJSON_ParseWithLength(line, in->lens[i]);
 		pthread_mutex_unlock(&parse_lock);
 	}
 	if (j != NULL && cJSON_IsObject(j)) {
 		const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "text");
 
 		if (t != NULL) {
+			it->data = j;
 			if (!cJSON_IsString(t)) {
-				fprintf(r->err, "tagifai predict: line %lu: "
-					"\"text\" is not a string\n", r->lineno);
-				cJSON_Delete(j);
+				fprintf(err, "tagifai predict: line %lu: "
+					"\"text\" is not a string\n",
+					in->linenos[i]);
 				return 1;
 			}
-			status = predict_one(r, t->valuestring,
-					     strlen(t->valuestring), j);
-			cJSON_Delete(j);
-			return status;
+			it->text = t->valuestring;
+			it->len = strlen(t->valuestring);
+			return 0;
 		}
 	}
 	cJSON_Delete(j);
-	return predict_one(r, line, len, NULL);
+	return 0;
 }
 
-/* Standard input is read in rounds of up to jobs * PREDICT_BLOCK lines;
- * each job (a thread, with its own scratch) predicts a contiguous share
- * into memory, and the shares are written in input order, so the output is
- * the same whatever the number of jobs.  A failing line ends the output
- * after the lines before it, as with one job. */
-struct job {
-	struct run r;
-	char **lines;              /* borrowed from the round */
-	const size_t *lens;
-	const unsigned long *linenos;
-	size_t n;
-	char *out_buf, *err_buf;   /* open_memstream buffers */
-	size_t out_len, err_len;
-	int status;
-};
+static void
+release(void *ctx, struct batch_item *it)
+{
+	(void)ctx;
+	cJSON_Delete(it->data);
+	it->data = NULL;
+}
 
+static const struct batch_ops predict_ops = { prepare, emit, release };
+
+/* Standard input is read in rounds of up to jobs * PREDICT_BLOCK lines,
+ * each tagged as one batch. */
 struct round {
 	char **lines;
 	size_t *lens;
@@ -258,79 +259,21 @@ struct round {
 	size_t n, cap;
 };
 
-static void *
-job_main(void *arg)
-{
-	struct job *j = arg;
-
-	for (size_t i = 0; i < j->n; i++) {
-		j->r.lineno = j->linenos[i];
-		if (predict_line(&j->r, j->lines[i], j->lens[i])) {
-			j->status = 1;
-			break;
-		}
-	}
-	return NULL;
-}
-
-/* Runs the round's lines on the jobs and writes their output in order.
- * Returns 0, or 1 after a failing line (its message written). */
+/* Tags the round's lines.  Returns 0, or 1 after a failing line (its
+ * message written). */
 static int
-run_round(struct job *jobs, size_t njobs, const struct round *rd)
+run_round(struct batch *b, const struct inputs *base, const struct round *rd)
 {
-	pthread_t tid[PREDICT_MAX_JOBS];
-	int started[PREDICT_MAX_JOBS] = { 0 };
-	size_t per = (rd->n + njobs - 1) / njobs, at = 0;
-	int failed = 0;
+	struct inputs in = *base;
+	enum core_status st;
 
-	for (size_t k = 0; k < njobs; k++) {
-		struct job *j = &jobs[k];
-
-		j->n = at < rd->n ? (rd->n - at < per ? rd->n - at : per) : 0;
-		j->lines = rd->lines + at;
-		j->lens = rd->lens + at;
-		j->linenos = rd->linenos + at;
-		at += j->n;
-		j->status = 0;
-		j->r.out = open_memstream(&j->out_buf, &j->out_len);
-		j->r.err = open_memstream(&j->err_buf, &j->err_len);
-		if (j->r.out == NULL || j->r.err == NULL) {
-			/* give up on this job: report it in order below */
-			j->status = 2;
-			continue;
-		}
-		if (k > 0 && j->n > 0 &&
-		    pthread_create(&tid[k], NULL, job_main, j) == 0)
-			started[k] = 1;
-	}
-	for (size_t k = 0; k < njobs; k++) {
-		struct job *j = &jobs[k];
-
-		if (started[k])
-			pthread_join(tid[k], NULL);
-		else if (j->status == 0)
-			job_main(j);   /* job 0, or a thread that did not start */
-	}
-	for (size_t k = 0; k < njobs; k++) {
-		struct job *j = &jobs[k];
-
-		if (j->r.out != NULL)
-			fclose(j->r.out);
-		if (j->r.err != NULL)
-			fclose(j->r.err);
-		if (!failed) {
-			if (j->status == 2)
-				fprintf(stderr, "tagifai predict: out of memory\n");
-			fwrite(j->out_buf, 1, j->out_len, stdout);
-			fwrite(j->err_buf, 1, j->err_len, stderr);
-			failed = j->status != 0;
-		}
-		free(j->out_buf);
-		free(j->err_buf);
-		j->out_buf = j->err_buf = NULL;
-		j->r.out = j->r.err = NULL;
-	}
-	return failed;
+	in.lines = rd->lines;
+	in.lens = rd->lens;
+	in.linenos = rd->linenos;
+	st = batch_run(b, rd->n, &predict_ops, &in, stdout, stderr);
+	if (st == CORE_ERR_NOMEM)
+		fprintf(stderr, "tagifai predict: out of memory\n");
+	return st != CORE_OK;
 }
 
 static void
@@ -357,9 +300,9 @@ round_add(struct round *rd, const char *line, size_t len, unsigned long no)
 	return 0;
 }
 
-/* Tags every line of standard input with njobs jobs.  Returns 0 or 1. */
+/* Tags every line of standard input.  Returns 0 or 1. */
 static int
-predict_stream(struct job *jobs, size_t njobs)
+predict_stream(struct batch *b, const struct inputs *base)
 {
 	struct round rd = { 0 };
 	char *line = NULL;
@@ -367,7 +310,7 @@ predict_stream(struct job *jobs, size_t njobs)
 	unsigned long lineno = 0;
 	int got = 1, status = 1;
 
-	rd.cap = njobs * PREDICT_BLOCK;
+	rd.cap = b->njobs * PREDICT_BLOCK;
 	rd.lines = calloc(rd.cap, sizeof(*rd.lines));
 	rd.lens = calloc(rd.cap, sizeof(*rd.lens));
 	rd.linenos = calloc(rd.cap, sizeof(*rd.linenos));
@@ -384,7 +327,7 @@ predict_stream(struct job *jobs, size_t njobs)
 				break;
 			}
 		}
-		if (rd.n > 0 && run_round(jobs, njobs, &rd) != 0)
+		if (rd.n > 0 && run_round(b, base, &rd) != 0)
 			goto out;
 		round_clear(&rd);
 		if (got < 0) {
@@ -406,6 +349,30 @@ out:
 	free(rd.linenos);
 	free(line);
 	return status;
+}
+
+/* Tags the command-line texts, on one job. */
+static int
+predict_args(struct batch *b, const struct inputs *base, char **texts,
+	     size_t n)
+{
+	struct inputs in = *base;
+	size_t *lens = calloc(n + 1, sizeof(*lens));
+	enum core_status st;
+
+	if (lens == NULL) {
+		fprintf(stderr, "tagifai predict: out of memory\n");
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		lens[i] = strlen(texts[i]);
+	in.lines = texts;
+	in.lens = lens;
+	st = batch_run(b, n, &predict_ops, &in, stdout, stderr);
+	if (st == CORE_ERR_NOMEM)
+		fprintf(stderr, "tagifai predict: out of memory\n");
+	free(lens);
+	return st != CORE_OK;
 }
 
 /* The default number of jobs: the processors online, at most 8. */
@@ -432,18 +399,17 @@ cli_predict(int argc, char **argv)
 	const char *path = NULL;
 	struct core_error err = { "" };
 	struct model *m = NULL;
-	struct run r = { 0 };
-	struct job jobs[PREDICT_MAX_JOBS];
-	size_t njobs = default_jobs(), made = 0;
+	struct inputs in = { 0 };
+	struct batch b = { 0 };
+	size_t njobs = default_jobs();
 	char *end;
 	int c, status = 1;
 
-	memset(jobs, 0, sizeof(jobs));
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "m:j:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm': path = optarg; break;
-		case 'd': r.details = 1; break;
+		case 'd': in.details = true; break;
 		case 'j':
 			njobs = strtoul(optarg, &end, 10);
 			if (*optarg < '0' || *optarg > '9' || *end != '\0' ||
@@ -463,31 +429,17 @@ cli_predict(int argc, char **argv)
 		fprintf(stderr, "tagifai predict: %s\n", err.msg);
 		return 1;
 	}
-	r.m = m;
-	r.out = stdout;
-	r.err = stderr;
-	if (optind < argc) {
-		r.s = model_scratch_new(m);
-		if (r.s == NULL) {
-			fprintf(stderr, "tagifai predict: out of memory\n");
-			goto out;
-		}
-		for (int i = optind; i < argc; i++)
-			if (predict_one(&r, argv[i], strlen(argv[i]), NULL))
-				goto out;
-	} else {
-		/* The model is shared read-only; each job has its scratch. */
-		for (made = 0; made < njobs; made++) {
-			jobs[made].r = r;
-			jobs[made].r.s = model_scratch_new(m);
-			if (jobs[made].r.s == NULL) {
-				fprintf(stderr, "tagifai predict: out of memory\n");
-				goto out;
-			}
-		}
-		if (predict_stream(jobs, njobs) != 0)
-			goto out;
+	in.m = m;
+	/* The command-line texts are few: one job, no JSON Lines. */
+	in.json_lines = optind == argc;
+	if (batch_open(&b, m, optind < argc ? 1 : njobs) != CORE_OK) {
+		fprintf(stderr, "tagifai predict: out of memory\n");
+		goto out;
 	}
+	if (optind < argc ? predict_args(&b, &in, argv + optind,
+					 (size_t)(argc - optind)) :
+			    predict_stream(&b, &in))
+		goto out;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "tagifai predict: write error\n");
 		goto out;
@@ -495,9 +447,7 @@ cli_predict(int argc, char **argv)
 	status = 0;
 out:
 	fflush(stdout);
-	for (size_t k = 0; k < made; k++)
-		model_scratch_free(jobs[k].r.s);
-	model_scratch_free(r.s);
+	batch_close(&b);
 	model_close(m);
 	return status;
 }

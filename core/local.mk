@@ -14,11 +14,13 @@ core_libtagifai_a_SOURCES = core/status.c core/status.h core/model.h \
 	core/vectorizer.c core/vectorizer.h \
 	core/classifier.c core/classifier.h \
 	core/model.c core/model_impl.h core/model_info.h \
-	core/csv_reader.c core/csv_reader.h \
+	core/csv_reader.c core/csv_reader.h core/batch.c core/batch.h \
+	core/sklearn_export.c core/sklearn_export.h \
 	core/dataset.c core/dataset.h core/split.c core/split.h \
 	core/tfidf_fit.c core/tfidf_fit.h core/oversample.c core/oversample.h \
-	core/sgd.c core/sgd.h core/metrics.c core/metrics.h \
+	core/sgd.c core/sgd.h core/metrics.c core/metrics.h core/evaluate.c core/evaluate.h \
 	core/jsonw.c core/jsonw.h core/train.c core/train.h
-core_libtagifai_a_CFLAGS = $(AM_CFLAGS) $(UTF8PROC_CFLAGS) $(CJSON_CFLAGS) $(XXHASH_CFLAGS)
+core_libtagifai_a_CFLAGS = $(AM_CFLAGS) $(UTF8PROC_CFLAGS) $(CJSON_CFLAGS) \
+	$(XXHASH_CFLAGS) -pthread
 CORE_LIBS = core/libtagifai.a $(UTIL_LIBS) $(UTF8PROC_LIBS) $(CJSON_LIBS) \
-	$(CSV_LIBS) $(STEMMER_LIBS) $(XXHASH_LIBS) -lm
+	$(CSV_LIBS) $(STEMMER_LIBS) $(XXHASH_LIBS) -lpthread -lm
