@@ -1,4 +1,4 @@
-# fcgi/: the tagifai-fcgi server (owned by the service part).  Only this
+# fcgi/: the tagifai-fcgi server.  Only this
 # folder includes fcgiapp.h (fcgi/main.c); the rest is transport-free and
 # collected in fcgi/libservice.a so unit tests link what they test.
 noinst_LIBRARIES += fcgi/libservice.a

@@ -15,5 +15,5 @@ util_libutil_a_SOURCES = \
 # util/shortest.cc: Dragonbox only; no exceptions or RTTI, so nothing is
 # needed from libstdc++ and the programs still link with the C compiler.
 util_libutil_a_CXXFLAGS = -std=c++17 -fno-exceptions -fno-rtti \
-	-Wall -Wextra $(DRAGONBOX_CFLAGS) $(SAN_CFLAGS)
+	-Wall -Wextra $(DRAGONBOX_CFLAGS) $(SAN_CFLAGS) $(WERROR_CFLAGS)
 UTIL_LIBS = util/libutil.a

@@ -1,4 +1,4 @@
-# tests/fuzz.mk: fuzzing (owned by the "fuzz" part of the build).
+# tests/fuzz/: the libFuzzer harnesses and their corpora.
 #
 # `make fuzz` builds the libFuzzer harnesses of tests/fuzz/ with clang
 # (FUZZ_CC, default clang) and runs each for FUZZ_SECONDS (default 60),
@@ -69,9 +69,7 @@ tests_fuzz_make_seeds_SOURCES = tests/fuzz/make_seeds.c \
 	tests/fuzz/fuzz_common.c tests/fuzz/fuzz_common.h
 tests_fuzz_make_seeds_LDADD = $(FUZZ_REPLAY_CORE)
 
-TESTS += tests/fuzz_regress.test tests/leak.test
-EXTRA_DIST += tests/fuzz_regress.test tests/leak.test tests/fcgi_client.py \
-	tests/fuzz/run.sh tests/fuzz/fuzz_clean.c tests/fuzz/fuzz_artifact.c \
+EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/fuzz_clean.c tests/fuzz/fuzz_artifact.c \
 	tests/fuzz/fuzz_csv.c tests/fuzz/fuzz_validate.c \
 	tests/fuzz/fuzz_request.c tests/fuzz/make_seeds.c \
 	tests/fuzz/make_corpus.py tests/fuzz/corpus \
