@@ -42,6 +42,7 @@
 #include "core/clean.h"
 #include "core/clean_stem.h"
 #include "core/clean_unicode.h"
+#include "util/buf.h"
 
 /* Smallest allocation for the per-call buffers, so that typical texts never
  * grow them twice. */
@@ -249,21 +250,12 @@ cleaner_free(struct cleaner *c)
 static enum core_status
 grow(void **p, size_t *cap, size_t need, size_t elem)
 {
-	size_t ncap = *cap ? *cap : CLEAN_MIN_BUF;
-	void *np;
-
+	/* Checked here first: the buffers are reused, so most calls return
+	 * at once without a call into util. */
 	if (need <= *cap)
 		return CORE_OK;
-	while (ncap < need) {
-		if (ncap > SIZE_MAX / 2 / elem)
-			return CORE_ERR_NOMEM;
-		ncap *= 2;
-	}
-	np = realloc(*p, ncap * elem);
-	if (np == NULL)
+	if (util_array_reserve(p, cap, need, elem, CLEAN_MIN_BUF) != UTIL_OK)
 		return CORE_ERR_NOMEM;
-	*p = np;
-	*cap = ncap;
 	return CORE_OK;
 }
 

@@ -14,6 +14,7 @@
 #include <utf8proc.h>
 
 #include "core/clean_unicode.h"
+#include "util/utf8.h"
 
 /* A closed range of code points. */
 struct cp_range {
@@ -135,41 +136,10 @@ clean_unicode_lower(uint32_t cp, uint32_t out[2])
 size_t
 clean_unicode_decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
-	unsigned char b0 = s[0];
-	uint32_t c;
-	size_t n, i;
+	size_t n = util_utf8_decode(s, len, cp);
 
-	if (b0 < 0x80) {
-		*cp = b0;
-		return 1;
-	}
-	/* RFC 3629, section 4: lead bytes C2..DF, E0..EF, F0..F4. */
-	if (b0 >= 0xC2 && b0 <= 0xDF) {
-		n = 2;
-		c = b0 & 0x1Fu;
-	} else if (b0 >= 0xE0 && b0 <= 0xEF) {
-		n = 3;
-		c = b0 & 0x0Fu;
-	} else if (b0 >= 0xF0 && b0 <= 0xF4) {
-		n = 4;
-		c = b0 & 0x07u;
-	} else {
-		goto bad;
-	}
-	if (len < n)
-		goto bad;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			goto bad;
-		c = (c << 6) | (s[i] & 0x3Fu);
-	}
-	/* Reject overlong forms, surrogates and values past U+10FFFF. */
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-	    (c >= 0xD800 && c <= 0xDFFF) || c > CLEAN_UNICODE_MAX)
-		goto bad;
-	*cp = c;
-	return n;
-bad:
+	if (n > 0)
+		return n;
 	*cp = CLEAN_UNICODE_REPLACEMENT;
 	return 1;
 }

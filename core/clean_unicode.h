@@ -15,10 +15,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/utf8.h"
+
 /* Largest code point; anything above is not a character. */
 #define CLEAN_UNICODE_MAX 0x10FFFFu
 /* What clean_unicode_decode() yields for each byte it cannot decode. */
-#define CLEAN_UNICODE_REPLACEMENT 0xFFFDu
+#define CLEAN_UNICODE_REPLACEMENT UTIL_UTF8_REPLACEMENT
 
 /* The three classes the cleaning regexes can tell apart. */
 enum clean_uclass {

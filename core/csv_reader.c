@@ -18,6 +18,12 @@
 #include <string.h>
 
 #include "core/csv_reader.h"
+#include "util/buf.h"
+#include "util/file.h"
+#include "util/utf8.h"
+
+/* First capacity of the cell and line arrays. */
+#define CSV_READER_MIN_CAP 64
 
 struct reader {
 	const char *name;
@@ -32,49 +38,6 @@ struct reader {
 	enum core_status st;    /* first failure, CORE_OK until then */
 	struct core_error *err;
 };
-
-/* True when s[0..len) is well-formed UTF-8 (RFC 3629: no overlongs, no
- * surrogates, nothing above U+10FFFF). */
-static bool
-utf8_valid(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = s[i];
-		size_t n;
-		unsigned long cp;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
-			return false;
-		}
-		if (len - i <= n)
-			return false;
-		for (size_t k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		i += n + 1;
-	}
-	return true;
-}
 
 static void
 drop_fields(struct reader *r)
@@ -100,7 +63,7 @@ field_done(void *s, size_t len, void *data)
 				  CSV_READER_MAX_COLUMNS);
 		return;
 	}
-	if (len > 0 && !utf8_valid(s, len)) {
+	if (len > 0 && !util_utf8_valid(s, len)) {
 		r->st = core_fail(r->err, CORE_ERR_INPUT,
 				  "%s:%zu: field %zu is not valid UTF-8",
 				  r->name, r->record_line, r->n_fields + 1);
@@ -117,23 +80,12 @@ field_done(void *s, size_t len, void *data)
 	r->fields[r->n_fields++] = copy;
 }
 
+/* Grows an array of r's table; false when out of memory. */
 static bool
 grow(void **p, size_t *cap, size_t need, size_t size)
 {
-	size_t ncap;
-	void *np;
-
-	if (need <= *cap)
-		return true;
-	ncap = *cap ? *cap : 64;
-	while (ncap < need)
-		ncap *= 2;
-	np = realloc(*p, ncap * size);
-	if (np == NULL)
-		return false;
-	*p = np;
-	*cap = ncap;
-	return true;
+	return util_array_reserve(p, cap, need, size, CSV_READER_MIN_CAP) ==
+	       UTIL_OK;
 }
 
 static void
@@ -267,46 +219,24 @@ enum core_status
 csv_reader_load(const char *path, struct csv_table **out,
 		struct core_error *err)
 {
-	enum core_status st = CORE_OK;
-	FILE *f = NULL;
+	enum core_status st;
 	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	size_t len = 0;
 
-	f = fopen(path, "rb");
-	if (f == NULL) {
-		st = core_fail(err, CORE_ERR_IO, "%s: %s", path,
-			       strerror(errno));
-		goto out;
-	}
-	for (;;) {
-		size_t got;
-
-		if (len == cap) {
-			if (cap > CSV_READER_MAX_BYTES) {
-				st = core_fail(err, CORE_ERR_LIMIT,
-					       "%s: larger than %zu bytes",
-					       path, CSV_READER_MAX_BYTES);
-				goto out;
-			}
-			if (!grow((void **)&buf, &cap, cap + 1, 1)) {
-				st = core_fail(err, CORE_ERR_NOMEM,
-					       "out of memory");
-				goto out;
-			}
-		}
-		got = fread(buf + len, 1, cap - len, f);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		st = core_fail(err, CORE_ERR_IO, "%s: read error", path);
-		goto out;
+	switch (util_file_read(path, CSV_READER_MAX_BYTES, &buf, &len)) {
+	case UTIL_OK:
+		break;
+	case UTIL_ERR_IO:
+		return core_fail(err, CORE_ERR_IO, "%s: %s", path,
+				 strerror(errno));
+	case UTIL_ERR_LIMIT:
+		return core_fail(err, CORE_ERR_LIMIT,
+				 "%s: larger than %zu bytes", path,
+				 CSV_READER_MAX_BYTES);
+	default:
+		return core_fail(err, CORE_ERR_NOMEM, "out of memory");
 	}
 	st = csv_reader_parse(path, buf, len, out, err);
-out:
-	if (f != NULL)
-		fclose(f);
 	free(buf);
 	return st;
 }

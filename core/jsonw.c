@@ -1,42 +1,21 @@
 /* SPDX-License-Identifier: MIT
  * core/jsonw.c - compact JSON text with Python-style float formatting.
  *
- * The shortest round-trip form is found by trying 1 .. 17 significant
- * digits and keeping the first that strtod reads back exactly; 17 always
- * does (IEEE 754 binary64).  Like Python's float repr, the digits are then
- * written positionally for decimal exponents -4..15 (with ".0" when
- * integral) and in exponent form (1e-05, 1e+16) otherwise.
+ * The text is a bounded util_buf; strings follow util/json.h's policy and
+ * numbers util_float_repr (Python's repr: shortest round trip).
  */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "core/float_repr.h"
 #include "core/jsonw.h"
+#include "util/float_repr.h"
+#include "util/json.h"
 
 static void
 put(struct jsonw *w, const char *s, size_t n)
 {
-	if (w->failed)
-		return;
-	if (w->len + n + 1 > w->cap) {
-		size_t ncap = w->cap ? w->cap : 256;
-		char *nb;
-
-		while (ncap < w->len + n + 1)
-			ncap *= 2;
-		nb = realloc(w->buf, ncap);
-		if (nb == NULL) {
-			w->failed = true;
-			return;
-		}
-		w->buf = nb;
-		w->cap = ncap;
-	}
-	memcpy(w->buf + w->len, s, n);
-	w->len += n;
-	w->buf[w->len] = '\0';
+	util_buf_add(&w->b, s, n);
 }
 
 static void
@@ -81,23 +60,7 @@ jsonw_end_object(struct jsonw *w)
 static void
 quoted(struct jsonw *w, const char *s)
 {
-	put(w, "\"", 1);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-		char esc[8];
-
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			put(w, esc, 2);
-		} else if (c < 0x20) {
-			snprintf(esc, sizeof(esc), "\\u%04x", c);
-			put(w, esc, 6);
-		} else {
-			put(w, s, 1);
-		}
-	}
-	put(w, "\"", 1);
+	util_json_str(&w->b, s, strlen(s));
 }
 
 void
@@ -130,7 +93,7 @@ jsonw_format_double(double v, char out[32])
 	if (!isfinite(v))
 		strcpy(out, "null");
 	else
-		float_repr(v, out);
+		util_float_repr(v, out);
 }
 
 void
@@ -177,12 +140,13 @@ jsonw_raw(struct jsonw *w, const char *json)
 char *
 jsonw_finish(struct jsonw *w)
 {
-	char *text = w->buf;
+	char *text = NULL;
 
-	if (w->failed || w->depth != 0) {
-		free(text);
-		text = NULL;
-	}
-	memset(w, 0, sizeof(*w));
+	if (!w->failed && w->depth == 0)
+		text = util_buf_take(&w->b, NULL);
+	util_buf_free(&w->b);
+	w->failed = false;
+	w->depth = 0;
+	w->after_key = false;
 	return text;
 }

@@ -13,18 +13,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/buf.h"
+
 #define JSONW_MAX_DEPTH 16
+#define JSONW_MAX_TEXT ((size_t)64 << 20) /* a report or the arguments */
 
 struct jsonw {
-	char *buf;           /* NUL-terminated text so far */
-	size_t len, cap;
-	bool failed;         /* an allocation failed: the text is incomplete */
+	struct util_buf b;   /* the text so far; b.st is sticky */
+	bool failed;         /* nesting too deep: the text is incomplete */
 	unsigned depth;
 	bool after_key;       /* a key was just written */
 	bool first[JSONW_MAX_DEPTH]; /* no member written yet at this depth */
 };
 
-/* Writers append to w; keys are written by jsonw_key before a value inside
+#define JSONW_INIT { UTIL_BUF_INIT(JSONW_MAX_TEXT), false, 0, false, { false } }
+
+/* Start from JSONW_INIT.  Writers append to w; keys are written by jsonw_key before a value inside
  * an object.  Failures are sticky and reported by jsonw_finish. */
 void jsonw_begin_object(struct jsonw *w);
 void jsonw_end_object(struct jsonw *w);
@@ -38,7 +42,8 @@ void jsonw_null(struct jsonw *w);
 void jsonw_raw(struct jsonw *w, const char *json);
 
 /* Returns the text (caller frees) and resets w, or NULL (and frees what
- * was built) if any allocation failed. */
+ * was built) if an allocation failed, the text grew past JSONW_MAX_TEXT
+ * or the objects were not all closed. */
 char *jsonw_finish(struct jsonw *w);
 
 /* Formats v as Python's repr(float) does (shortest round trip, ".0" for

@@ -1,26 +1,26 @@
-# core/: the model library (libtagifai.a) and the `tagifai` command-line tool.
-# Each part appends its sources in its own fragment below.
+# core/: the model library (core/libtagifai.a): the text cleaner (see
+# doc/CLEANING.md), the inference path (n-grams, vocabulary hash,
+# vectorizer, classifier, artifact read/write, see doc/ARTIFACT.md) and
+# training (CSV, dataset, split, TF-IDF fit, oversampling, SGD, metrics,
+# the pipeline, see doc/TRAINING.md).  It uses util/ and nothing above.
 noinst_LIBRARIES += core/libtagifai.a
 core_libtagifai_a_SOURCES = core/status.c core/status.h core/model.h \
-	core/artifact.h core/clean.h core/ngram.h
-core_libtagifai_a_CFLAGS = $(AM_CFLAGS) $(UTF8PROC_CFLAGS) $(CJSON_CFLAGS) $(XXHASH_CFLAGS)
-CORE_LIBS = core/libtagifai.a $(UTF8PROC_LIBS) $(CJSON_LIBS) $(CSV_LIBS) \
-	$(STEMMER_LIBS) $(XXHASH_LIBS) -lm
-
-bin_PROGRAMS += tagifai
-tagifai_SOURCES = core/tagifai_main.c core/cli.h
-tagifai_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS) -pthread
-tagifai_LDADD = $(CORE_LIBS) -lpthread
-
-include core/clean.mk
-include core/infer.mk
-include core/train.mk
-
-# The committed default model, rebuilt from ../shared/data by our own trainer
-# (same binary, data, args and seed give a byte-identical file).
-EXTRA_DIST += models/default.tagifai
-default-model: tagifai$(EXEEXT)
-	TAGIFAI=$(abs_top_builddir)/tagifai$(EXEEXT) SHARED_DIR='$(SHARED_DIR)' \
-		$(SHELL) $(top_srcdir)/tools/train_default.sh $(top_srcdir)/models/default.tagifai
-	$(abs_top_builddir)/tagifai$(EXEEXT) info --model $(top_srcdir)/models/default.tagifai
-.PHONY: default-model
+	core/artifact.h core/clean.h core/ngram.h \
+	core/clean.c core/clean_unicode.c core/clean_unicode.h \
+	core/clean_stem.c core/clean_stem.h core/clean_stopwords.c \
+	core/ngram.c core/vocab.h \
+	core/artifact_format.c core/artifact_format.h \
+	core/artifact_write.c core/artifact_read.c \
+	core/vectorizer.c core/vectorizer.h \
+	core/classifier.c core/classifier.h \
+	core/model.c core/model_impl.h core/model_info.h \
+	core/csv_reader.c core/csv_reader.h core/batch.c core/batch.h \
+	core/sklearn_export.c core/sklearn_export.h \
+	core/dataset.c core/dataset.h core/split.c core/split.h \
+	core/tfidf_fit.c core/tfidf_fit.h core/oversample.c core/oversample.h \
+	core/sgd.c core/sgd.h core/metrics.c core/metrics.h core/evaluate.c core/evaluate.h \
+	core/jsonw.c core/jsonw.h core/train.c core/train.h
+core_libtagifai_a_CFLAGS = $(AM_CFLAGS) $(UTF8PROC_CFLAGS) $(CJSON_CFLAGS) \
+	$(XXHASH_CFLAGS) -pthread
+CORE_LIBS = core/libtagifai.a $(UTIL_LIBS) $(UTF8PROC_LIBS) $(CJSON_LIBS) \
+	$(CSV_LIBS) $(STEMMER_LIBS) $(XXHASH_LIBS) -lpthread -lm

@@ -144,7 +144,7 @@ prf_json(struct jsonw *w, const struct metrics_prf *m)
 char *
 metrics_json(const struct metrics_report *rep, const char *const *classes)
 {
-	struct jsonw w = { 0 };
+	struct jsonw w = JSONW_INIT;
 
 	jsonw_begin_object(&w);
 	jsonw_key(&w, "overall");

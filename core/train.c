@@ -135,7 +135,7 @@ out:
 char *
 train_args_json(const struct train_args *a, double threshold)
 {
-	struct jsonw w = { 0 };
+	struct jsonw w = JSONW_INIT;
 
 	jsonw_begin_object(&w);
 	jsonw_key(&w, "shuffle");

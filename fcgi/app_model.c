@@ -9,7 +9,8 @@
 #include <string.h>
 
 #include "fcgi/app_model.h"
-#include "schemas/buf.h"
+#include "util/buf.h"
+#include "util/json.h"
 #include "schemas/pyjson.h"
 
 /* Serialises obj and each of its members (last duplicate wins). */
@@ -102,16 +103,16 @@ static enum service_status
 identity(struct app_model *m, char *err, size_t err_len)
 {
 	const struct model_identity *id = model_identity(m->model);
-	struct buf b = BUF_INIT;
+	struct util_buf b = UTIL_BUF_INIT(PYJSON_TEXT_MAX);
 
-	buf_adds(&b, "{\"name\":");
-	buf_add_json_str(&b, id->name, strlen(id->name));
-	buf_adds(&b, ",\"version\":");
-	buf_add_json_str(&b, id->version, strlen(id->version));
-	buf_adds(&b, ",\"checksum\":");
-	buf_add_json_str(&b, id->checksum, strlen(id->checksum));
-	buf_adds(&b, "}");
-	m->json = buf_take(&b, NULL);
+	util_buf_adds(&b, "{\"name\":");
+	util_json_str(&b, id->name, strlen(id->name));
+	util_buf_adds(&b, ",\"version\":");
+	util_json_str(&b, id->version, strlen(id->version));
+	util_buf_adds(&b, ",\"checksum\":");
+	util_json_str(&b, id->checksum, strlen(id->checksum));
+	util_buf_adds(&b, "}");
+	m->json = util_buf_take(&b, NULL);
 	/* Header values must not carry CR/LF; the names are ours. */
 	snprintf(m->x_model, sizeof(m->x_model), "%s/%s", id->name,
 		 id->version);
@@ -125,8 +126,8 @@ identity(struct app_model *m, char *err, size_t err_len)
 	for (size_t k = 0; k < m->n_classes; k++) {
 		const char *c = model_class_name(m->model, k);
 
-		buf_add_json_str(&b, c, strlen(c));
-		m->class_json[k] = buf_take(&b, NULL);
+		util_json_str(&b, c, strlen(c));
+		m->class_json[k] = util_buf_take(&b, NULL);
 		if (m->class_json[k] == NULL)
 			goto nomem;
 	}
@@ -139,14 +140,14 @@ nomem:
 static enum service_status
 arg_names(struct app_reports *r, char *err, size_t err_len)
 {
-	struct buf b = BUF_INIT;
+	struct util_buf b = UTIL_BUF_INIT(PYJSON_TEXT_MAX);
 
 	for (size_t i = 0; i < r->n_args; i++) {
 		if (i > 0)
-			buf_adds(&b, ", ");
-		buf_add(&b, r->args[i].key, r->args[i].key_len);
+			util_buf_adds(&b, ", ");
+		util_buf_add(&b, r->args[i].key, r->args[i].key_len);
 	}
-	r->arg_names = buf_take(&b, NULL);
+	r->arg_names = util_buf_take(&b, NULL);
 	if (r->arg_names == NULL) {
 		snprintf(err, err_len, "out of memory");
 		return SERVICE_ERR_NOMEM;

@@ -8,7 +8,8 @@
 
 #include "fcgi/envelope.h"
 #include "fcgi/respond.h"
-#include "schemas/buf.h"
+#include "util/buf.h"
+#include "util/json.h"
 
 void
 envelope_timestamp(const struct timeval *tv, char *out, size_t len)
@@ -46,21 +47,21 @@ envelope_build(int status, const char *method, const char *url,
 	       const char *timestamp, const char *data_json,
 	       size_t *len)
 {
-	struct buf b = BUF_INIT;
+	struct util_buf b = UTIL_BUF_INIT(RESPOND_BODY_MAX);
 
-	buf_adds(&b, "{\"message\":");
-	buf_add_json_str(&b, respond_phrase(status),
+	util_buf_adds(&b, "{\"message\":");
+	util_json_str(&b, respond_phrase(status),
 			 strlen(respond_phrase(status)));
-	buf_adds(&b, ",\"method\":");
-	buf_add_json_str(&b, method, strlen(method));
-	buf_adds(&b, ",\"status-code\":");
-	buf_add_uint(&b, (unsigned)status);
-	buf_adds(&b, ",\"timestamp\":");
-	buf_add_json_str(&b, timestamp, strlen(timestamp));
-	buf_adds(&b, ",\"url\":");
-	buf_add_json_str(&b, url, strlen(url));
-	buf_adds(&b, ",\"data\":");
-	buf_adds(&b, data_json);
-	buf_adds(&b, "}");
-	return buf_take(&b, len);
+	util_buf_adds(&b, ",\"method\":");
+	util_json_str(&b, method, strlen(method));
+	util_buf_adds(&b, ",\"status-code\":");
+	util_buf_add_uint(&b, (unsigned)status);
+	util_buf_adds(&b, ",\"timestamp\":");
+	util_json_str(&b, timestamp, strlen(timestamp));
+	util_buf_adds(&b, ",\"url\":");
+	util_json_str(&b, url, strlen(url));
+	util_buf_adds(&b, ",\"data\":");
+	util_buf_adds(&b, data_json);
+	util_buf_adds(&b, "}");
+	return util_buf_take(&b, len);
 }

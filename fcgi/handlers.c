@@ -11,7 +11,8 @@
 #include "fcgi/envelope.h"
 #include "fcgi/handlers.h"
 #include "fcgi/predict.h"
-#include "schemas/buf.h"
+#include "util/buf.h"
+#include "util/json.h"
 #include "schemas/openapi.h"
 
 #define STATIC_CACHE "public, max-age=3600"
@@ -58,20 +59,20 @@ static void
 wrap(struct response *res, const struct request *req,
      const char *key, size_t key_len, const char *json)
 {
-	struct buf b = BUF_INIT;
+	struct util_buf b = UTIL_BUF_INIT(RESPOND_BODY_MAX);
 
-	buf_adds(&b, "{");
-	buf_add_json_str(&b, key, key_len);
-	buf_adds(&b, ":");
-	buf_adds(&b, json);
-	buf_adds(&b, "}");
-	if (b.failed) {
-		buf_free(&b);
+	util_buf_adds(&b, "{");
+	util_json_str(&b, key, key_len);
+	util_buf_adds(&b, ":");
+	util_buf_adds(&b, json);
+	util_buf_adds(&b, "}");
+	if (b.st != UTIL_OK) {
+		util_buf_free(&b);
 		respond_error(res, HTTP_ERR_INTERNAL);
 		return;
 	}
 	handlers_envelope(res, req, b.data);
-	buf_free(&b);
+	util_buf_free(&b);
 }
 
 /* performance.get(filter, performance); the last filter= wins. */
@@ -118,7 +119,7 @@ handle_arg(struct app *app, struct request *req,
 	const char *param = route_param(params, "arg", &param_len);
 	const struct app_reports *r = &app->model.reports;
 	const struct app_member *m;
-	struct buf b = BUF_INIT;
+	struct util_buf b = UTIL_BUF_INIT(RESPOND_BODY_MAX);
 
 	if (!reports(app, res))
 		return;
@@ -127,17 +128,17 @@ handle_arg(struct app *app, struct request *req,
 		wrap(res, req, param, param_len, m->json);
 		return;
 	}
-	buf_adds(&b, "Unknown argument '");
-	buf_add(&b, param, param_len);
-	buf_adds(&b, "'; known arguments: ");
-	buf_adds(&b, r->arg_names);
-	if (b.failed) {
-		buf_free(&b);
+	util_buf_adds(&b, "Unknown argument '");
+	util_buf_add(&b, param, param_len);
+	util_buf_adds(&b, "'; known arguments: ");
+	util_buf_adds(&b, r->arg_names);
+	if (b.st != UTIL_OK) {
+		util_buf_free(&b);
 		respond_error(res, HTTP_ERR_INTERNAL);
 		return;
 	}
 	respond_error_detail(res, HTTP_ERR_UNKNOWN_ARG, b.data);
-	buf_free(&b);
+	util_buf_free(&b);
 }
 
 void

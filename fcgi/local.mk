@@ -1,8 +1,8 @@
-# fcgi/: the tagifai-fcgi server (owned by the service part).  Only
-# fcgi/transport.c includes fcgiapp.h; the program holds it with the
-# process's jobs (main, the accept loop, the listening socket, the
-# master), and the rest is transport-free and collected in
-# fcgi/libservice.a so unit tests link what they test.
+# fcgi/: the tagifai-fcgi server.  Only fcgi/transport.c includes
+# fcgiapp.h; the program holds it with the process's jobs (main, the
+# accept loop, the listening socket, the master), and the rest is
+# transport-free and collected in fcgi/libservice.a so unit tests link
+# what they test.
 noinst_LIBRARIES += fcgi/libservice.a
 fcgi_libservice_a_SOURCES = \
 	fcgi/app.c fcgi/app.h \

@@ -4,9 +4,9 @@
  * fixed length: one request is always one line.
  */
 #include <stdio.h>
-#include <time.h>
 
 #include "fcgi/log.h"
+#include "util/clock.h"
 
 #define LOG_PATH_MAX 200
 
@@ -16,7 +16,6 @@ log_request(const struct request *req, int status)
 	char path[LOG_PATH_MAX * 4 + 4];
 	const char *p = req->target.full_path ? req->target.full_path : "-";
 	size_t n = 0, i;
-	struct timespec now;
 	long long us;
 
 	for (i = 0; p[i] != '\0' && i < LOG_PATH_MAX; i++) {
@@ -30,9 +29,7 @@ log_request(const struct request *req, int status)
 	if (p[i] != '\0')
 		n += (size_t)sprintf(path + n, "...");
 	path[n] = '\0';
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	us = (long long)(now.tv_sec - req->start.tv_sec) * 1000000 +
-	     (now.tv_nsec - req->start.tv_nsec) / 1000;
+	us = util_clock_us() - req->start_us;
 	fprintf(stderr, "tagifai-fcgi: %s %s %d %lldus texts=%zu id=%s\n",
 		req->method_name, n ? path : "/", status, us, req->n_texts,
 		req->id);

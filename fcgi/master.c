@@ -34,6 +34,7 @@
 
 #include "fcgi/listen.h"
 #include "fcgi/master.h"
+#include "util/clock.h"
 
 #define LOG_PREFIX "tagifai-fcgi: master: "
 #define MAX_SLOTS (2 * MASTER_MAX_WORKERS) /* a full generation rolling */
@@ -72,15 +73,6 @@ struct master {
 	struct sigaction old_act[4]; /* of the signals below, ditto */
 	pid_t self;
 };
-
-long long
-master_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 nothing(int sig)
@@ -253,7 +245,7 @@ reap(struct master *m)
 	int st;
 
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
-		reaped(m, pid, st, master_now_ms());
+		reaped(m, pid, st, util_clock_ms());
 }
 
 /* ---- the decisions of one loop turn --------------------------------- */
@@ -393,7 +385,7 @@ force(struct master *m)
 			MASTER_STOP_TIMEOUT_MS);
 		kill(m->slot[i].pid, SIGKILL);
 	}
-	m->stop_at = master_now_ms() + MASTER_STOP_TIMEOUT_MS;
+	m->stop_at = util_clock_ms() + MASTER_STOP_TIMEOUT_MS;
 }
 
 static int
@@ -451,7 +443,7 @@ master_run(struct app *app, const struct master_config *mc)
 		int sig;
 
 		reap(&m);
-		now = master_now_ms();
+		now = util_clock_ms();
 		if (m.stopping) {
 			if (!any_worker(&m))
 				break;
@@ -475,7 +467,7 @@ master_run(struct app *app, const struct master_config *mc)
 			fprintf(stderr, LOG_PREFIX "stopping: reload "
 				"ignored\n");
 		else if ((sig == SIGTERM || sig == SIGINT) && !m.stopping)
-			stop(&m, sig, master_now_ms());
+			stop(&m, sig, util_clock_ms());
 	}
 	fprintf(stderr, LOG_PREFIX "all workers stopped; exiting\n");
 	app_free(&m.cur);

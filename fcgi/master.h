@@ -48,7 +48,4 @@ struct master_config {
  * Log lines go to stderr, prefixed "tagifai-fcgi: master:". */
 int master_run(struct app *app, const struct master_config *mc);
 
-/* CLOCK_MONOTONIC in milliseconds, for deadlines. */
-long long master_now_ms(void);
-
 #endif

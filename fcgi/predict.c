@@ -11,8 +11,9 @@
 #include <cjson/cJSON.h>
 
 #include "fcgi/predict.h"
-#include "core/float_repr.h"
-#include "schemas/buf.h"
+#include "util/float_repr.h"
+#include "util/buf.h"
+#include "util/json.h"
 #include "schemas/pyjson.h"
 #include "schemas/validate.h"
 
@@ -77,25 +78,25 @@ unprocessable(struct response *res, cJSON *detail)
 }
 
 static void
-add_prediction(struct buf *b, const struct app_model *m,
+add_prediction(struct util_buf *b, const struct app_model *m,
 	       const char *text, size_t len,
 	       const struct prediction *p)
 {
-	char num[FLOAT_REPR_MAX];
+	char num[UTIL_FLOAT_REPR_MAX];
 
-	buf_adds(b, "{\"input_text\":");
-	buf_add_json_str(b, text, len);
-	buf_adds(b, ",\"predicted_tag\":");
-	buf_adds(b, m->class_json[p->tag]);
-	buf_adds(b, ",\"probabilities\":{");
+	util_buf_adds(b, "{\"input_text\":");
+	util_json_str(b, text, len);
+	util_buf_adds(b, ",\"predicted_tag\":");
+	util_buf_adds(b, m->class_json[p->tag]);
+	util_buf_adds(b, ",\"probabilities\":{");
 	for (size_t k = 0; k < m->n_classes; k++) {
 		if (k > 0)
-			buf_adds(b, ",");
-		buf_adds(b, m->class_json[k]);
-		buf_adds(b, ":");
-		buf_adds(b, float_repr(p->prob[k], num));
+			util_buf_adds(b, ",");
+		util_buf_adds(b, m->class_json[k]);
+		util_buf_adds(b, ":");
+		util_buf_adds(b, util_float_repr(p->prob[k], num));
 	}
-	buf_adds(b, "}}");
+	util_buf_adds(b, "}}");
 }
 
 /* Runs model m on every text and answers 200. */
@@ -103,9 +104,9 @@ static void
 run(struct app_model *m, struct request *req,
     const struct texts *t, struct response *res)
 {
-	struct buf b = BUF_INIT;
+	struct util_buf b = UTIL_BUF_INIT(RESPOND_BODY_MAX);
 
-	buf_adds(&b, "{\"predictions\":[");
+	util_buf_adds(&b, "{\"predictions\":[");
 	for (size_t i = 0; i < t->n; i++) {
 		struct prediction p;
 		enum core_status st = model_predict(m->model, m->scratch,
@@ -114,24 +115,24 @@ run(struct app_model *m, struct request *req,
 		if (st != CORE_OK || p.tag >= m->n_classes) {
 			fprintf(stderr, "tagifai-fcgi: predict: %s\n",
 				core_strerror(st));
-			buf_free(&b);
+			util_buf_free(&b);
 			respond_error(res, HTTP_ERR_INTERNAL);
 			return;
 		}
 		if (i > 0)
-			buf_adds(&b, ",");
+			util_buf_adds(&b, ",");
 		add_prediction(&b, m, t->s[i], t->len[i], &p);
 	}
-	buf_adds(&b, "],\"model\":");
-	buf_adds(&b, m->json);
-	buf_adds(&b, "}");
-	if (b.failed) {
-		buf_free(&b);
+	util_buf_adds(&b, "],\"model\":");
+	util_buf_adds(&b, m->json);
+	util_buf_adds(&b, "}");
+	if (b.st != UTIL_OK) {
+		util_buf_free(&b);
 		respond_error(res, HTTP_ERR_INTERNAL);
 		return;
 	}
 	handlers_envelope(res, req, b.data);
-	buf_free(&b);
+	util_buf_free(&b);
 }
 
 void

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fcgi/request.h"
+#include "util/clock.h"
 
 /* The CGI variables read (RFC 3875 section 4.1, and three headers). */
 enum cgi_var {
@@ -185,7 +186,7 @@ request_init(struct request *r,
 	memset(r, 0, sizeof(*r));
 	scan_vars(io->vars(io->ctx), v);
 	m = v[CGI_REQUEST_METHOD];
-	clock_gettime(CLOCK_MONOTONIC, &r->start);
+	r->start_us = util_clock_us();
 	snprintf(r->method_name, sizeof(r->method_name), "%s",
 		 m ? m : "GET");
 	r->method = route_method(r->method_name);

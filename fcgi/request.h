@@ -43,7 +43,7 @@ struct request {
 	char id[REQUEST_ID_MAX + 1];
 	char *body;
 	size_t body_len;
-	struct timespec start;
+	long long start_us;   /* util_clock_us() when the request began */
 	size_t n_texts;            /* for the log line */
 };
 

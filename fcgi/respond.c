@@ -9,7 +9,8 @@
 #include <string.h>
 
 #include "fcgi/respond.h"
-#include "schemas/buf.h"
+#include "util/buf.h"
+#include "util/json.h"
 
 static const char fallback_500[] = "{\"detail\":\"Internal Server Error\"}";
 
@@ -55,14 +56,14 @@ respond_json(struct response *res, int status, char *body, size_t len)
 static void
 respond_detail(struct response *res, int status, const char *msg)
 {
-	struct buf b = BUF_INIT;
+	struct util_buf b = UTIL_BUF_INIT(RESPOND_BODY_MAX);
 	size_t len = 0;
 	char *body;
 
-	buf_adds(&b, "{\"detail\":");
-	buf_add_json_str(&b, msg, strlen(msg));
-	buf_adds(&b, "}");
-	body = buf_take(&b, &len);
+	util_buf_adds(&b, "{\"detail\":");
+	util_json_str(&b, msg, strlen(msg));
+	util_buf_adds(&b, "}");
+	body = util_buf_take(&b, &len);
 	respond_json(res, status, body, len);
 }
 
@@ -81,41 +82,41 @@ respond_error_detail(struct response *res, enum http_error e,
 
 /* "Name: value\r\n", or nothing when value is NULL. */
 static void
-header(struct buf *h, const char *name, const char *value)
+header(struct util_buf *h, const char *name, const char *value)
 {
 	if (value == NULL)
 		return;
-	buf_adds(h, name);
-	buf_adds(h, ": ");
-	buf_adds(h, value);
-	buf_adds(h, "\r\n");
+	util_buf_adds(h, name);
+	util_buf_adds(h, ": ");
+	util_buf_adds(h, value);
+	util_buf_adds(h, "\r\n");
 }
 
 enum service_status
 respond_write(const struct response *res, const struct request *req,
 	      const char *x_model, const struct request_io *io)
 {
-	struct buf h = BUF_INIT;
+	struct util_buf h = UTIL_BUF_INIT(RESPOND_BODY_MAX);
 	enum service_status rc = SERVICE_ERR_NOMEM;
 
 	/* Plain appends: printf formats cost more than the rest of the
 	 * header block together. */
-	buf_adds(&h, "Status: ");
-	buf_add_uint(&h, (unsigned)res->status);
-	buf_adds(&h, " ");
-	buf_adds(&h, respond_phrase(res->status));
-	buf_adds(&h, "\r\nContent-Type: ");
-	buf_adds(&h, res->content_type ? res->content_type : RESPOND_JSON);
-	buf_adds(&h, "\r\nContent-Length: ");
-	buf_add_uint(&h, res->len);
-	buf_adds(&h, "\r\n");
+	util_buf_adds(&h, "Status: ");
+	util_buf_add_uint(&h, (unsigned)res->status);
+	util_buf_adds(&h, " ");
+	util_buf_adds(&h, respond_phrase(res->status));
+	util_buf_adds(&h, "\r\nContent-Type: ");
+	util_buf_adds(&h, res->content_type ? res->content_type : RESPOND_JSON);
+	util_buf_adds(&h, "\r\nContent-Length: ");
+	util_buf_add_uint(&h, res->len);
+	util_buf_adds(&h, "\r\n");
 	header(&h, "Allow", res->allow[0] != '\0' ? res->allow : NULL);
 	header(&h, "Location", res->location);
 	header(&h, "Cache-Control", res->cache_control);
 	header(&h, "X-Model", x_model);
 	header(&h, "X-Request-Id", req->id);
-	buf_adds(&h, "\r\n");
-	if (h.failed)
+	util_buf_adds(&h, "\r\n");
+	if (h.st != UTIL_OK)
 		goto out;
 	rc = SERVICE_ERR_IO;
 	if (io->write(io->ctx, h.data, h.len) != 0)
@@ -125,7 +126,7 @@ respond_write(const struct response *res, const struct request *req,
 		goto out;
 	rc = SERVICE_OK;
 out:
-	buf_free(&h);
+	util_buf_free(&h);
 	return rc;
 }
 

@@ -12,6 +12,8 @@
 #include "fcgi/request.h"
 
 #define RESPOND_JSON "application/json"
+/* Largest response body or header block we build (far above any limit). */
+#define RESPOND_BODY_MAX ((size_t)1 << 30)
 
 struct response {
 	int status;

@@ -12,10 +12,10 @@
 #include <unistd.h>
 
 #include "fcgi/listen.h"
-#include "fcgi/master.h"
 #include "fcgi/serve.h"
 #include "fcgi/server.h"
 #include "fcgi/transport.h"
+#include "util/clock.h"
 
 /* Stop state, shared with the signal handler (see serve.h). */
 static volatile sig_atomic_t stop_requested;
@@ -134,9 +134,9 @@ serve_fcgi(struct app *app, int sock)
 			break;
 		if (stop_draining) {
 			if (drain_end == 0)
-				drain_end = master_now_ms() +
+				drain_end = util_clock_ms() +
 					    LISTEN_DRAIN_MAX_MS;
-			else if (master_now_ms() > drain_end)
+			else if (util_clock_ms() > drain_end)
 				break;
 		}
 		if (kept >= 0 && !wait_readable(kept))

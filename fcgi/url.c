@@ -8,19 +8,8 @@
 #include <string.h>
 
 #include "fcgi/url.h"
-#include "schemas/buf.h"
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "util/buf.h"
+#include "util/hex.h"
 
 enum service_status
 url_decode(const char *s, size_t n, bool plus, char **out,
@@ -39,8 +28,8 @@ url_decode(const char *s, size_t n, bool plus, char **out,
 			 * C strings short, so it is refused too. */
 			if (i + 2 >= n)
 				goto bad;
-			h = hexval(s[i + 1]);
-			l = hexval(s[i + 2]);
+			h = util_hex_digit(s[i + 1]);
+			l = util_hex_digit(s[i + 2]);
 			if (h < 0 || l < 0 || (h == 0 && l == 0))
 				goto bad;
 			o[k++] = (char)(h * 16 + l);
@@ -107,11 +96,11 @@ url_target(const struct url_params *p, struct url_target *t)
 		if (st != SERVICE_OK)
 			goto fail;
 	} else {
-		struct buf b = BUF_INIT;
+		struct util_buf b = UTIL_BUF_INIT(URL_TEXT_MAX);
 
-		buf_adds(&b, p->script_name ? p->script_name : "");
-		buf_adds(&b, p->path_info ? p->path_info : "");
-		r.full_path = buf_take(&b, NULL);
+		util_buf_adds(&b, p->script_name ? p->script_name : "");
+		util_buf_adds(&b, p->path_info ? p->path_info : "");
+		r.full_path = util_buf_take(&b, NULL);
 		st = SERVICE_ERR_NOMEM;
 		if (r.full_path == NULL)
 			goto fail;
@@ -256,31 +245,31 @@ char *
 url_build(const struct url_origin *o, const char *full_path,
 	  const char *query)
 {
-	struct buf b = BUF_INIT;
+	struct util_buf b = UTIL_BUF_INIT(URL_TEXT_MAX);
 	const char *scheme = url_scheme(o);
 
-	buf_adds(&b, scheme);
-	buf_adds(&b, "://");
+	util_buf_adds(&b, scheme);
+	util_buf_adds(&b, "://");
 	if (set(o->host)) {
-		buf_adds(&b, o->host);
+		util_buf_adds(&b, o->host);
 	} else {
-		buf_adds(&b, set(o->server_name) ? o->server_name
+		util_buf_adds(&b, set(o->server_name) ? o->server_name
 						  : "localhost");
 		if (set(o->server_port) &&
 		    !(strcmp(scheme, "http") == 0 &&
 		      strcmp(o->server_port, "80") == 0) &&
 		    !(strcmp(scheme, "https") == 0 &&
 		      strcmp(o->server_port, "443") == 0)) {
-			buf_adds(&b, ":");
-			buf_adds(&b, o->server_port);
+			util_buf_adds(&b, ":");
+			util_buf_adds(&b, o->server_port);
 		}
 	}
-	buf_adds(&b, full_path[0] ? full_path : "/");
+	util_buf_adds(&b, full_path[0] ? full_path : "/");
 	if (set(query)) {
-		buf_adds(&b, "?");
-		buf_adds(&b, query);
+		util_buf_adds(&b, "?");
+		util_buf_adds(&b, query);
 	}
-	return buf_take(&b, NULL);
+	return util_buf_take(&b, NULL);
 }
 
 /* RFC 3986 section 3.3: pchar = unreserved / pct-encoded / sub-delims /
@@ -308,7 +297,7 @@ host_char(unsigned char c)
 }
 
 static void
-add_encoded(struct buf *b, const char *s, size_t n,
+add_encoded(struct util_buf *b, const char *s, size_t n,
 	    bool (*keep)(unsigned char))
 {
 	size_t run = 0;
@@ -318,23 +307,23 @@ add_encoded(struct buf *b, const char *s, size_t n,
 
 		if (keep(c))
 			continue;
-		buf_add(b, s + run, i - run);
-		buf_addf(b, "%%%02X", c);
+		util_buf_add(b, s + run, i - run);
+		util_buf_addf(b, "%%%02X", c);
 		run = i + 1;
 	}
-	buf_add(b, s + run, n - run);
+	util_buf_add(b, s + run, n - run);
 }
 
 char *
 url_location(const struct url_origin *o, const char *full_path,
 	     const char *query)
 {
-	struct buf b = BUF_INIT;
+	struct util_buf b = UTIL_BUF_INIT(URL_TEXT_MAX);
 	const char *scheme = url_scheme(o), *host;
 	size_t n = strlen(full_path);
 
-	buf_adds(&b, scheme);
-	buf_adds(&b, "://");
+	util_buf_adds(&b, scheme);
+	util_buf_adds(&b, "://");
 	host = set(o->host) ? o->host
 			    : set(o->server_name) ? o->server_name
 						  : "localhost";
@@ -344,19 +333,19 @@ url_location(const struct url_origin *o, const char *full_path,
 	      strcmp(o->server_port, "80") == 0) &&
 	    !(strcmp(scheme, "https") == 0 &&
 	      strcmp(o->server_port, "443") == 0)) {
-		buf_adds(&b, ":");
+		util_buf_adds(&b, ":");
 		add_encoded(&b, o->server_port, strlen(o->server_port),
 			    host_char);
 	}
 	while (n > 0 && full_path[n - 1] == '/')
 		n--;
 	if (n == 0)
-		buf_adds(&b, "/");
+		util_buf_adds(&b, "/");
 	else
 		add_encoded(&b, full_path, n, path_char);
 	if (set(query)) {
-		buf_adds(&b, "?");
+		util_buf_adds(&b, "?");
 		add_encoded(&b, query, strlen(query), query_char);
 	}
-	return buf_take(&b, NULL);
+	return util_buf_take(&b, NULL);
 }

@@ -18,6 +18,9 @@
 #ifndef FCGI_URL_H
 #define FCGI_URL_H
 
+/* Largest path or URL we build from the request's variables. */
+#define URL_TEXT_MAX ((size_t)1 << 30)
+
 #include <stdbool.h>
 #include <stddef.h>
 

@@ -9,7 +9,8 @@
 #include <sys/stat.h>
 
 #include "fcgi/www.h"
-#include "schemas/buf.h"
+#include "util/buf.h"
+#include "util/file.h"
 
 static const char *const page_file[WWW__MAX] = {
 	"docs.html",    /* WWW_DOCS */
@@ -53,27 +54,12 @@ www_content_type(const char *name)
 static char *
 slurp(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
 	struct stat sb;
-	char *data = NULL;
+	char *data;
 
-	if (f == NULL)
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    util_file_read(path, WWW_MAX_FILE, &data, len) != UTIL_OK)
 		return NULL;
-	if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) ||
-	    sb.st_size < 0 || (unsigned long long)sb.st_size > WWW_MAX_FILE)
-		goto out;
-	data = malloc((size_t)sb.st_size + 1);
-	if (data == NULL)
-		goto out;
-	if (fread(data, 1, (size_t)sb.st_size, f) != (size_t)sb.st_size) {
-		free(data);
-		data = NULL;
-		goto out;
-	}
-	data[sb.st_size] = '\0';
-	*len = (size_t)sb.st_size;
-out:
-	fclose(f);
 	return data;
 }
 
@@ -275,14 +261,14 @@ www_render(const char *page, size_t len, const char *base,
 	   size_t *out_len)
 {
 	static const char mark[] = "@BASE@";
-	struct buf b = BUF_INIT;
+	struct util_buf b = UTIL_BUF_INIT(WWW_MAX_PAGE);
 	const char *p = page, *end = page + len, *hit;
 
 	while ((hit = find(p, end, mark, sizeof(mark) - 1))) {
-		buf_add(&b, p, (size_t)(hit - p));
-		buf_adds(&b, base);
+		util_buf_add(&b, p, (size_t)(hit - p));
+		util_buf_adds(&b, base);
 		p = hit + sizeof(mark) - 1;
 	}
-	buf_add(&b, p, (size_t)(end - p));
-	return buf_take(&b, out_len);
+	util_buf_add(&b, p, (size_t)(end - p));
+	return util_buf_take(&b, out_len);
 }

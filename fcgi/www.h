@@ -21,6 +21,7 @@
 #define WWW_MAX_FILE (8u << 20)      /* bytes per file */
 #define WWW_MAX_DEPTH 4              /* sub-folders under static/ */
 #define WWW_MAX_NAME 1024            /* bytes of a name under static/ */
+#define WWW_MAX_PAGE ((size_t)1 << 30) /* a page with @BASE@ filled in */
 
 enum www_page {
 	WWW_DOCS,    /* docs.html */

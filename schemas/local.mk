@@ -1,11 +1,10 @@
-# schemas/: request/response schemas, validators, OpenAPI (owned by the service part)
+# schemas/: request/response schemas, the Python-compatible JSON parser,
+# validators, OpenAPI.  It uses util/ (and may use core/).
 noinst_LIBRARIES += schemas/libschemas.a
 schemas_libschemas_a_SOURCES = \
-	schemas/buf.c schemas/buf.h \
 	schemas/pyjson.c schemas/pyjson.h \
 	schemas/schema.h schemas/predict_schema.c \
 	schemas/validate.c schemas/validate.h \
 	schemas/openapi.c schemas/openapi.h
 schemas_libschemas_a_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
-# float_repr (core) prints numbers the way the reference does.
-SCHEMAS_LIBS = schemas/libschemas.a core/libtagifai.a $(CJSON_LIBS) -lm
+SCHEMAS_LIBS = schemas/libschemas.a $(UTIL_LIBS) $(CJSON_LIBS) -lm

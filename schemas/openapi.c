@@ -8,12 +8,16 @@
  * maxLength) and a servers entry for the mount prefix so Swagger UI sends
  * requests to the right place.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
 #include "schemas/openapi.h"
+#include "schemas/pyjson.h"
+#include "util/buf.h"
+#include "util/json.h"
 
 /* Every cJSON_Add* below frees on failure and returns NULL; the document
  * is checked once at the end by printing it (a NULL anywhere makes the
@@ -251,12 +255,28 @@ static const char validation_components[] =
 	"\"msg\":{\"title\":\"Message\",\"type\":\"string\"},"
 	"\"type\":{\"title\":\"Error Type\",\"type\":\"string\"}}}}";
 
+/* The url comes from the request (SCRIPT_NAME): cJSON would copy its
+ * bytes raw, invalid UTF-8 included, so it is written by util/json.h. */
+static bool
+add_url(cJSON *srv, const char *url)
+{
+	struct util_buf b = UTIL_BUF_INIT(PYJSON_TEXT_MAX);
+	char *text;
+	bool ok;
+
+	util_json_str(&b, url, strlen(url));
+	text = util_buf_take(&b, NULL);
+	ok = text != NULL && cJSON_AddRawToObject(srv, "url", text) != NULL;
+	free(text);
+	return ok;
+}
+
 char *
 openapi_render(const char *server_url, const struct schema_limits *lim,
 	       const struct openapi_path *ops, size_t n_ops)
 {
 	cJSON *doc = cJSON_CreateObject(), *info, *servers, *srv, *paths;
-	cJSON *comp, *schemas, *fixed;
+	cJSON *comp, *schemas, *fixed = NULL;
 	char *out = NULL;
 
 	if (doc == NULL)
@@ -270,9 +290,8 @@ openapi_render(const char *server_url, const struct schema_limits *lim,
 	srv = cJSON_CreateObject();
 	if (!cJSON_AddItemToArray(servers, srv))
 		cJSON_Delete(srv);
-	else
-		cJSON_AddStringToObject(srv, "url",
-			server_url && *server_url ? server_url : "/");
+	else if (!add_url(srv, server_url && *server_url ? server_url : "/"))
+		goto out;
 	paths = cJSON_AddObjectToObject(doc, "paths");
 	for (size_t i = 0; i < n_ops; i++)
 		add_operation(paths, &ops[i]);

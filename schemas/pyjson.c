@@ -16,9 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "schemas/buf.h"
+#include "util/buf.h"
+#include "util/hex.h"
+#include "util/json.h"
+#include "util/utf8.h"
 #include "schemas/pyjson.h"
-#include "core/float_repr.h"
+#include "util/float_repr.h"
 
 #define ARENA_BLOCK 65536      /* largest block */
 #define ARENA_FIRST_MIN 512     /* smallest first block */
@@ -107,18 +110,6 @@ node(struct scan *sc, enum pyjson_type t)
 	return n;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Reads 4 hex digits at s[i..i+4); -1 if one is not hex. */
 static long
 hex4(const char *s, size_t i)
@@ -126,7 +117,7 @@ hex4(const char *s, size_t i)
 	long v = 0;
 
 	for (size_t k = 0; k < 4; k++) {
-		int h = hexval(s[i + k]);
+		int h = util_hex_digit(s[i + k]);
 
 		if (h < 0)
 			return -1;
@@ -265,7 +256,7 @@ scan_string(struct scan *sc, size_t end, const char **text,
 	o[n] = '\0';
 	*text = (const char *)o;
 	*tlen = n;
-	*bad = lone || !pyjson_utf8_valid((const char *)o, n);
+	*bad = lone || !util_utf8_valid((const char *)o, n);
 	*next_out = end;
 	return true;
 }
@@ -543,26 +534,6 @@ pyjson_codepoints(const char *s, size_t len)
 	return n;
 }
 
-bool
-pyjson_utf8_valid(const char *s, size_t len)
-{
-	char *copy;
-	size_t n;
-	bool same;
-
-	/* Cheap path: plain ASCII is valid. */
-	for (n = 0; n < len && (unsigned char)s[n] < 0x80; n++)
-		;
-	if (n == len)
-		return true;
-	copy = buf_utf8_sanitize(s, len, &n);
-	if (copy == NULL)
-		return false;
-	same = n == len && memcmp(copy, s, len) == 0;
-	free(copy);
-	return same;
-}
-
 static void
 fill_error(const char *s, size_t len, size_t byte_pos,
 	   const char *msg, struct pyjson_error *err)
@@ -689,7 +660,7 @@ pyjson_get(const struct pyjson *obj, const char *key)
 size_t
 pyjson_number_str(const struct pyjson *v, char *buf, size_t cap)
 {
-	char tmp[FLOAT_REPR_MAX];
+	char tmp[UTIL_FLOAT_REPR_MAX];
 	const char *p;
 	size_t n;
 
@@ -697,7 +668,7 @@ pyjson_number_str(const struct pyjson *v, char *buf, size_t cap)
 	case PYJSON_TRUE: p = "True"; n = 4; break;
 	case PYJSON_FALSE: p = "False"; n = 5; break;
 	case PYJSON_FLOAT:
-		p = float_repr(v->num, tmp);
+		p = util_float_repr(v->num, tmp);
 		n = strlen(p);
 		break;
 	case PYJSON_INT:
@@ -726,42 +697,42 @@ same_key(const struct pyjson *a, const struct pyjson *b)
 }
 
 static void
-dump(struct buf *b, const struct pyjson *v)
+dump(struct util_buf *b, const struct pyjson *v)
 {
-	char tmp[FLOAT_REPR_MAX];
+	char tmp[UTIL_FLOAT_REPR_MAX];
 	const struct pyjson *m, *p;
 	bool first = true;
 
 	switch (v->type) {
-	case PYJSON_NULL: buf_adds(b, "null"); break;
-	case PYJSON_TRUE: buf_adds(b, "true"); break;
-	case PYJSON_FALSE: buf_adds(b, "false"); break;
+	case PYJSON_NULL: util_buf_adds(b, "null"); break;
+	case PYJSON_TRUE: util_buf_adds(b, "true"); break;
+	case PYJSON_FALSE: util_buf_adds(b, "false"); break;
 	case PYJSON_INT:
 		pyjson_number_str(v, tmp, sizeof(tmp)) ?
-			buf_adds(b, tmp) : buf_add(b, v->text, v->len);
+			util_buf_adds(b, tmp) : util_buf_add(b, v->text, v->len);
 		break;
 	case PYJSON_FLOAT:
 		if (isnan(v->num))
-			buf_adds(b, "NaN");
+			util_buf_adds(b, "NaN");
 		else if (isinf(v->num))
-			buf_adds(b, v->num < 0 ? "-Infinity" : "Infinity");
+			util_buf_adds(b, v->num < 0 ? "-Infinity" : "Infinity");
 		else
-			buf_adds(b, float_repr(v->num, tmp));
+			util_buf_adds(b, util_float_repr(v->num, tmp));
 		break;
-	case PYJSON_STRING: buf_add_json_str(b, v->text, v->len); break;
+	case PYJSON_STRING: util_json_str(b, v->text, v->len); break;
 	case PYJSON_ARRAY:
-		buf_adds(b, "[");
+		util_buf_adds(b, "[");
 		for (m = v->first; m != NULL; m = m->next) {
 			if (m != v->first)
-				buf_adds(b, ",");
+				util_buf_adds(b, ",");
 			dump(b, m);
 		}
-		buf_adds(b, "]");
+		util_buf_adds(b, "]");
 		break;
 	case PYJSON_OBJECT:
 		/* A dict keeps a key at its first place with its last
 		 * value: print each key once, where it first appears. */
-		buf_adds(b, "{");
+		util_buf_adds(b, "{");
 		for (m = v->first; m != NULL; m = m->next) {
 			const struct pyjson *last = m;
 
@@ -774,13 +745,13 @@ dump(struct buf *b, const struct pyjson *v)
 				if (same_key(p, m))
 					last = p;
 			if (!first)
-				buf_adds(b, ",");
+				util_buf_adds(b, ",");
 			first = false;
-			buf_add_json_str(b, m->key, m->key_len);
-			buf_adds(b, ":");
+			util_json_str(b, m->key, m->key_len);
+			util_buf_adds(b, ":");
 			dump(b, last);
 		}
-		buf_adds(b, "}");
+		util_buf_adds(b, "}");
 		break;
 	default:
 		break;
@@ -790,8 +761,8 @@ dump(struct buf *b, const struct pyjson *v)
 char *
 pyjson_dump(const struct pyjson *v)
 {
-	struct buf b = BUF_INIT;
+	struct util_buf b = UTIL_BUF_INIT(PYJSON_TEXT_MAX);
 
 	dump(&b, v);
-	return buf_take(&b, NULL);
+	return util_buf_take(&b, NULL);
 }

@@ -21,6 +21,7 @@
 
 #define PYJSON_MAX_DEPTH 900        /* CPython fails near 1000 (400) */
 #define PYJSON_MAX_INT_DIGITS 4300  /* CPython 3.11 int() digit limit */
+#define PYJSON_TEXT_MAX ((size_t)1 << 30) /* longest JSON text we write */
 
 enum pyjson_type {
 	PYJSON_NULL,
@@ -98,8 +99,5 @@ char *pyjson_dump(const struct pyjson *v);
 /* Number of code points in the first len bytes of s (each byte that is
  * not a UTF-8 continuation byte starts one). */
 size_t pyjson_codepoints(const char *s, size_t len);
-
-/* True iff s[0..len) is valid UTF-8 without surrogates or overlongs. */
-bool pyjson_utf8_valid(const char *s, size_t len);
 
 #endif

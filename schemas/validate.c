@@ -13,8 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/float_repr.h"
-#include "schemas/buf.h"
+#include "util/float_repr.h"
+#include "util/buf.h"
+#include "util/json.h"
 #include "schemas/validate.h"
 
 #define LOC_MAX 8   /* nesting of our schemas: body.texts.N.text */
@@ -104,7 +105,7 @@ static void
 check_string(struct vctx *v, const struct schema *s,
 	     const struct pyjson *val, struct loc *loc)
 {
-	char tmp[FLOAT_REPR_MAX], msg[96];
+	char tmp[UTIL_FLOAT_REPR_MAX], msg[96];
 	const char *str;
 	size_t len, chars, max = v->lim->value[s->max_length];
 
@@ -296,7 +297,7 @@ validate_jsondecode(const struct pyjson_error *err,
 		    cJSON *detail)
 {
 	char msg[192];
-	struct buf quoted = BUF_INIT;
+	struct util_buf quoted = UTIL_BUF_INIT(PYJSON_TEXT_MAX);
 	char *clean = NULL;
 	cJSON *e = cJSON_CreateObject(), *loc, *ctx;
 	enum validate_status st = VALIDATE_ERR_NOMEM;
@@ -323,8 +324,8 @@ validate_jsondecode(const struct pyjson_error *err,
 		doc += 3;
 		len -= 3;
 	}
-	buf_add_json_str(&quoted, doc, len);
-	clean = buf_take(&quoted, NULL);
+	util_json_str(&quoted, doc, len);
+	clean = util_buf_take(&quoted, NULL);
 	if (ctx == NULL || clean == NULL ||
 	    cJSON_AddStringToObject(ctx, "msg", err->msg) == NULL ||
 	    cJSON_AddRawToObject(ctx, "doc", clean) == NULL ||

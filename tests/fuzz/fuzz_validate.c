@@ -18,6 +18,7 @@
 #include <cjson/cJSON.h>
 
 #include "schemas/pyjson.h"
+#include "util/utf8.h"
 #include "schemas/schema.h"
 #include "schemas/validate.h"
 #include "tests/fuzz/fuzz_common.h"
@@ -38,7 +39,7 @@ static bool on_string(void *ctx, const char *s, size_t len)
 {
 	struct seen *seen = ctx;
 
-	FUZZ_CHECK(pyjson_utf8_valid(s, len), "accepted text is UTF-8");
+	FUZZ_CHECK(util_utf8_valid(s, len), "accepted text is UTF-8");
 	FUZZ_CHECK(pyjson_codepoints(s, len) <=
 		   seen->lim->value[SCHEMA_LIMIT_TEXT_CHARS],
 		   "accepted text within max length");
@@ -54,7 +55,7 @@ static void check_detail(cJSON *detail)
 	cJSON *back;
 
 	FUZZ_CHECK(text != NULL, "detail prints");
-	FUZZ_CHECK(pyjson_utf8_valid(text, strlen(text)),
+	FUZZ_CHECK(util_utf8_valid(text, strlen(text)),
 		   "detail is valid UTF-8");
 	back = cJSON_Parse(text);
 	FUZZ_CHECK(back != NULL && cJSON_IsArray(back) &&

@@ -39,11 +39,13 @@ cflags="-g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 cxxflags="-g -O1 -std=c++17 -fno-exceptions -fno-rtti -fno-omit-frame-pointer \
 -I$srcdir ${DRAGONBOX_CFLAGS:-}"
 
-core_infer="core/status.c core/clean.c core/clean_unicode.c core/clean_stem.c
+util="util/status.c util/buf.c util/utf8.c util/json.c util/file.c util/hex.c
+util/clock.c util/float_repr.c util/shortest.cc"
+core_infer="$util core/status.c core/clean.c core/clean_unicode.c core/clean_stem.c
 core/clean_stopwords.c core/ngram.c core/artifact_format.c
 core/artifact_write.c core/artifact_read.c core/vectorizer.c
-core/classifier.c core/model.c core/float_repr.c core/shortest.cc"
-schemas="schemas/buf.c schemas/pyjson.c schemas/predict_schema.c
+core/classifier.c core/model.c"
+schemas="schemas/pyjson.c schemas/predict_schema.c
 schemas/validate.c schemas/openapi.c"
 fcgi="fcgi/app.c fcgi/app_model.c fcgi/envelope.c fcgi/handlers.c
 fcgi/http_error.c fcgi/log.c fcgi/predict.c fcgi/request.c fcgi/respond.c
@@ -80,7 +82,7 @@ extra_args() {
 	esac
 }
 
-newest_header=$(ls -t "$srcdir"/core/*.h "$srcdir"/schemas/*.h \
+newest_header=$(ls -t "$srcdir"/util/*.h "$srcdir"/core/*.h "$srcdir"/schemas/*.h \
 	"$srcdir"/fcgi/*.h "$srcdir"/tests/fuzz/*.h | head -n 1)
 
 # compile SRC OBJ FLAGS...: only when the object is missing or stale.

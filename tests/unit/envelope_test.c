@@ -11,7 +11,8 @@
 
 #include "fcgi/envelope.h"
 #include "fcgi/respond.h"
-#include "schemas/buf.h"
+#include "util/buf.h"
+#include "util/json.h"
 #include "tests/unit/tap.h"
 
 static void
@@ -67,11 +68,11 @@ envelope_build_should_keep_the_reference_key_order(void)
 static void
 buf_add_json_str_should_always_give_valid_utf8(void)
 {
-	struct buf b = BUF_INIT;
+	struct util_buf b = UTIL_BUF_INIT(RESPOND_BODY_MAX);
 	char *s;
 
-	buf_add_json_str(&b, "a\xff\xc3\xa9\xed\xa0\x80z\x7f", 9);
-	s = buf_take(&b, NULL);
+	util_json_str(&b, "a\xff\xc3\xa9\xed\xa0\x80z\x7f", 9);
+	s = util_buf_take(&b, NULL);
 	tap_str_eq(s, "\"a\xef\xbf\xbd\xc3\xa9\xef\xbf\xbd\xef\xbf\xbd"
 		   "\xef\xbf\xbdz\x7f\"",
 		   "invalid UTF-8 should become U+FFFD, DEL stays raw");

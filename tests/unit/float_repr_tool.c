@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * tests/unit/float_repr_tool.c - float_repr() of each double read from
+ * tests/unit/float_repr_tool.c - util_float_repr() of each double read from
  * standard input as 16 hex digits (its bit pattern), one per line, so that
  * tests/float_repr.test can compare it with Python's repr() of the same
  * bits.  Exit status 1 on an unreadable line.
@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/float_repr.h"
+#include "util/float_repr.h"
 
 int
 main(void)
 {
-	char line[64], out[FLOAT_REPR_MAX];
+	char line[64], out[UTIL_FLOAT_REPR_MAX];
 
 	while (fgets(line, sizeof(line), stdin) != NULL) {
 		char *end;
@@ -26,7 +26,7 @@ main(void)
 			return 1;
 		}
 		memcpy(&d, &bits, sizeof(d));
-		puts(float_repr(d, out));
+		puts(util_float_repr(d, out));
 	}
 	return ferror(stdin) ? 1 : 0;
 }

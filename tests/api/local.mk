@@ -1,0 +1,46 @@
+# tests/api/: the API suites (bats and Python) that drive tagifai-fcgi:
+# without a web server (service_cgi.bats, service_parity.test), through
+# every web-server stack (lighttpd, nginx, apache; shared helpers in
+# lib.bash and the checks in contract.bash), `make serve` and the installed
+# examples, the hostile-input corpus, and the pre-fork master.
+
+# The API contract through every web-server stack.
+DEPLOY_API_TESTS = tests/api/lighttpd.bats tests/api/nginx.bats \
+	tests/api/apache.bats tests/api/apache_proxy.bats tests/api/apache_proxy_tcp.bats \
+	tests/api/cgi_apache.bats tests/api/serve.bats tests/api/examples.bats
+TESTS += $(DEPLOY_API_TESTS)
+EXTRA_DIST += $(DEPLOY_API_TESTS) tests/api/lib.bash tests/api/contract.bash
+
+# The hostile-input corpus (tests/hostile/: one raw HTTP
+# request per .http file, expectations in MANIFEST, both written by
+# tests/hostile/generate.py) sent through real web servers: lighttpd
+# (hostile.bats) and nginx + spawn-fcgi (hostile_nginx.bats), with
+# tests/api/hostile.py as the raw TCP client and checker (one batch
+# process per suite, each @test reporting its case's recorded result).  The corpus
+# directory is distributed whole (EXTRA_DIST copies a directory entirely).
+HOSTILE_TESTS = tests/api/hostile.bats tests/api/hostile_nginx.bats
+TESTS += $(HOSTILE_TESTS)
+EXTRA_DIST += $(HOSTILE_TESTS) tests/api/hostile_common.bash \
+	tests/api/hostile.py tests/hostile
+
+# The pre-fork master of `tagifai-fcgi --workers N`
+# (fcgi/master.c): worker respawn, rolling reload on SIGHUP, graceful stop
+# and slow clients, all through lighttpd;
+# `make soak` runs bench/soak.sh (about 7 minutes, not part of check).
+SUPERVISE_API_TESTS = tests/api/supervise.bats tests/api/slow_client.bats \
+	tests/api/slow_client_nginx.bats tests/api/slow_client_apache.bats
+TESTS += $(SUPERVISE_API_TESTS)
+EXTRA_DIST += $(SUPERVISE_API_TESTS) tests/api/supervise.bash \
+	tests/api/fcgi_inflight.py bench/soak.sh doc/SUPERVISION.md
+
+soak: $(sbin_PROGRAMS) $(bin_PROGRAMS)
+	SHARED_DIR='$(SHARED_DIR)' LIGHTTPD='$(LIGHTTPD)' \
+	TAGIFAI_FCGI='$(abs_top_builddir)/tagifai-fcgi' \
+	TAGIFAI='$(abs_top_builddir)/tagifai' \
+	$(SHELL) $(top_srcdir)/bench/soak.sh
+.PHONY: soak
+
+# Without a web server: CGI and the parity with the reference service.
+TESTS += tests/api/service_cgi.bats tests/api/service_parity.test
+EXTRA_DIST += tests/api/service_cgi.bats tests/api/service_parity.test \
+	tests/api/service_parity.py tests/api/service_helpers.bash doc/API.md
