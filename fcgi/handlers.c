@@ -38,7 +38,7 @@ handlers_envelope(struct response *res, const struct request *req,
 static bool
 reports(struct app *app, struct response *res)
 {
-	char err[256];
+	char err[SERVICE_ERR_MAX];
 
 	if (app_model_reports(&app->model, err, sizeof(err)) == SERVICE_OK)
 		return true;

@@ -18,7 +18,6 @@
 #include "fcgi/transport.h"
 
 #define MAIN_EXIT_USAGE 2   /* a bad option; 1 is any other failure */
-#define MAIN_ERR_MAX 1024
 
 static void
 ready_line(const struct app *app, const char *where)
@@ -63,7 +62,7 @@ main(int argc, char **argv)
 {
 	struct options o;
 	struct app app;
-	char err[MAIN_ERR_MAX];
+	char err[SERVICE_ERR_MAX];
 	int sock = 0, rc;
 	bool cgi;
 

@@ -41,7 +41,10 @@
 #define MAX_WAIT_MS 1000                   /* longest sleep of the loop */
 
 /* The signals the master takes over; workers get back what main set. */
-static const int master_signals[4] = { SIGCHLD, SIGHUP, SIGTERM, SIGINT };
+#define N_SIGNALS 4
+static const int master_signals[N_SIGNALS] = { SIGCHLD, SIGHUP, SIGTERM,
+					       SIGINT };
+#define WAIT_TEXT_MAX 96  /* "killed by signal 9 (Killed), core dumped" */
 
 enum slot_state {
 	SLOT_FREE,      /* no process */
@@ -70,7 +73,7 @@ struct master {
 	bool stopping;
 	long long stop_at;     /* SIGKILL the rest after this */
 	sigset_t old_mask;     /* restored in workers */
-	struct sigaction old_act[4]; /* of the signals below, ditto */
+	struct sigaction old_act[N_SIGNALS]; /* of the signals, ditto */
 	pid_t self;
 };
 
@@ -101,7 +104,7 @@ worker(struct master *m)
 	struct sigaction ign;
 	int rc;
 
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < N_SIGNALS; i++)
 		sigaction(master_signals[i], &m->old_act[i], NULL);
 	/* Reloads are the master's business; a SIGHUP sent to the whole
 	 * process group (a closed terminal) must not kill the workers. */
@@ -201,7 +204,7 @@ describe(int st, char *buf, size_t len)
 static void
 reaped(struct master *m, pid_t pid, int st, long long now)
 {
-	char how[96];
+	char how[WAIT_TEXT_MAX];
 	struct slot *s = NULL;
 	long long lived;
 
@@ -331,7 +334,7 @@ static void
 reload(struct master *m)
 {
 	struct app next;
-	char err[1024];
+	char err[SERVICE_ERR_MAX];
 
 	fflush(NULL);
 	if (app_init(&next, &m->cur.cfg, err, sizeof(err)) != SERVICE_OK) {
@@ -400,7 +403,7 @@ setup(struct master *m)
 	 * by sigtimedwait, but SIGCHLD must not be discarded as ignored. */
 	sa.sa_handler = nothing;
 	sigemptyset(&set);
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < N_SIGNALS; i++) {
 		if (sigaction(master_signals[i], &sa, &m->old_act[i]) != 0)
 			return -1;
 		sigaddset(&set, master_signals[i]);
@@ -435,7 +438,7 @@ master_run(struct app *app, const struct master_config *mc)
 		mc->workers);
 	log_model("serving", &m.cur, m.gen);
 	sigemptyset(&set);
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < N_SIGNALS; i++)
 		sigaddset(&set, master_signals[i]);
 	for (;;) {
 		long long now, w;

@@ -163,7 +163,7 @@ usage_error(struct options *o, char *err, size_t err_len, const char *what,
 	    const char *arg)
 {
 	snprintf(err, err_len, "%s '%s'", what, arg);
-	o->show_usage = 1;
+	o->show_usage = true;
 	return SERVICE_ERR_USAGE;
 }
 

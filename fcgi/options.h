@@ -6,6 +6,7 @@
 #ifndef FCGI_OPTIONS_H
 #define FCGI_OPTIONS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "fcgi/app.h"
@@ -37,7 +38,7 @@ struct options {
 	enum options_action action;
 	/* With SERVICE_ERR_USAGE: the usage goes to stderr after the error
 	 * (an unknown option, not a bad value). */
-	int show_usage;
+	bool show_usage;
 };
 
 /* Fills o from the TAGIFAI_* variables, then argv (options win).

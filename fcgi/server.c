@@ -32,12 +32,16 @@ redirect(struct response *res, const struct request *req)
 		respond_error(res, HTTP_ERR_INTERNAL);
 }
 
+/* The 413 detail names the limit: its words and a size_t's 20 digits. */
+#define TOO_LARGE_TEXT "Request body larger than %zu bytes"
+#define TOO_LARGE_MAX (sizeof(TOO_LARGE_TEXT) + 20)
+
 /* Reads and checks the body of a route that takes one. */
 static bool
 body(struct app *app, struct request *req,
      const struct request_io *io, struct response *res)
 {
-	char msg[96];
+	char msg[TOO_LARGE_MAX];
 
 	switch (request_read_body(req, io, app->cfg.max_body)) {
 	case SERVICE_OK:
@@ -46,8 +50,7 @@ body(struct app *app, struct request *req,
 		respond_error(res, HTTP_ERR_CONTENT_LENGTH);
 		return false;
 	case SERVICE_ERR_TOO_LARGE:
-		snprintf(msg, sizeof(msg), "Request body larger than %zu "
-			 "bytes", app->cfg.max_body);
+		snprintf(msg, sizeof(msg), TOO_LARGE_TEXT, app->cfg.max_body);
 		respond_error_detail(res, HTTP_ERR_TOO_LARGE, msg);
 		return false;
 	case SERVICE_ERR_SHORT:

@@ -27,4 +27,8 @@ const char *service_strerror(enum service_status st);
 
 #define SERVICE_WARN_UNUSED __attribute__((warn_unused_result))
 
+/* Room for one error sentence of this layer (core's messages, which
+ * name a file, fit: CORE_ERROR_MAX). */
+#define SERVICE_ERR_MAX 1024
+
 #endif
