@@ -136,7 +136,7 @@ run(struct app_model *m, struct request *req,
 }
 
 void
-predict_handle(struct app *app, struct request *req,
+handle_predict(struct app *app, struct request *req,
 	       const struct route_params *params, struct response *res)
 {
 	struct texts t = { 0 };

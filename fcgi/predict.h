@@ -10,6 +10,6 @@
  * type checked; this answers 200, 400 (JSON nested too deep or an integer
  * too long, like the reference), 422 (jsondecode or validation) or 500
  * (out of memory). */
-route_handler predict_handle;
+route_handler handle_predict;
 
 #endif

@@ -83,7 +83,7 @@ const struct route route_table[] = {
 	  &op_performance },
 	{ "/args", METHOD_GET_HEAD, handle_args, ROLE_PUBLIC, &op_args },
 	{ "/args/{arg}", METHOD_GET_HEAD, handle_arg, ROLE_PUBLIC, &op_arg },
-	{ "/predict", METHOD_POST, predict_handle, ROLE_PUBLIC, &op_predict },
+	{ "/predict", METHOD_POST, handle_predict, ROLE_PUBLIC, &op_predict },
 	{ "/openapi.json", METHOD_GET_HEAD, handle_openapi, ROLE_PUBLIC,
 	  NULL },
 	{ "/docs", METHOD_GET_HEAD, handle_docs, ROLE_PUBLIC, NULL },
