@@ -109,8 +109,10 @@ static int fake_write(void *ctx, const char *buf, size_t n)
 	struct fake *f = ctx;
 
 	FUZZ_CHECK(n <= FUZZ_MAX_OUT - f->out_len, "response size bound");
-	if (f->out_len + n > f->out_cap) {
-		size_t cap = (f->out_len + n) * 2;
+	/* One byte more than the data: check_response's sscanf reads the
+	 * output as a string, so it must end with a NUL. */
+	if (f->out_len + n + 1 > f->out_cap) {
+		size_t cap = (f->out_len + n + 1) * 2;
 		char *p = realloc(f->out, cap);
 
 		FUZZ_CHECK(p != NULL, "realloc");
@@ -119,6 +121,7 @@ static int fake_write(void *ctx, const char *buf, size_t n)
 	}
 	memcpy(f->out + f->out_len, buf, n);
 	f->out_len += n;
+	f->out[f->out_len] = '\0';
 	return 0;
 }
 
