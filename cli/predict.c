@@ -19,10 +19,11 @@
 #include <cjson/cJSON.h>
 
 #include "cli/cli.h"
-#include "util/float_repr.h"
 #include "cli/out.h"
 #include "core/batch.h"
 #include "core/model.h"
+#include "util/buf.h"
+#include "util/float_repr.h"
 
 /* Longest input line read from standard input, in bytes. */
 #define PREDICT_MAX_LINE ((size_t)4 << 20)
@@ -153,50 +154,32 @@ emit(void *ctx, size_t i, const struct batch_item *it, enum core_status st,
 	return 0;
 }
 
-/* Reads one line into *buf (without the newline and a trailing CR).
- * Returns 1 with a line, 0 at EOF, -1 if the line is too long (the rest
- * of it is consumed). */
+/* Reads one line into b (without the newline and a trailing CR; b's
+ * maximum is the longest line).  Returns 1 with a line, 0 at EOF, -1 if
+ * the line is too long or memory ran out (the rest of it is consumed). */
 static int
-read_line(FILE *in, char **buf, size_t *cap, size_t *len)
+read_line(FILE *in, struct util_buf *b)
 {
-	size_t n = 0;
-	int c, too_long = 0;
+	bool too_long = false;
+	int c;
 
-	if (*cap == 0) {
-		*buf = malloc(4096);
-		if (*buf == NULL)
-			return -1;
-		*cap = 4096;
-	}
+	b->len = 0;
 	while ((c = getc_unlocked(in)) != EOF && c != '\n') {
 		if (too_long)
 			continue;
-		if (n + 1 >= *cap) {
-			size_t ncap = *cap * 2;
-			char *nb;
-
-			if (ncap > PREDICT_MAX_LINE + 1) {
-				too_long = 1;
-				continue;
-			}
-			nb = realloc(*buf, ncap);
-			if (nb == NULL) {
-				too_long = 1;
-				continue;
-			}
-			*buf = nb;
-			*cap = ncap;
+		if (b->len + 1 >= b->cap && !util_buf_reserve(b, 1)) {
+			too_long = true;
+			continue;
 		}
-		(*buf)[n++] = (char)c;
+		b->data[b->len++] = (char)c;
 	}
-	if (c == EOF && n == 0 && !too_long)
+	if (c == EOF && b->len == 0 && !too_long)
 		return 0;
-	if (too_long)
+	if (too_long || !util_buf_reserve(b, 0))
 		return -1;
-	if (n > 0 && (*buf)[n - 1] == '\r')
-		n--;
-	(*buf)[n] = '\0';
-	*len = n;
+	if (b->len > 0 && b->data[b->len - 1] == '\r')
+		b->len--;
+	b->data[b->len] = '\0';
 	return 1;
 }
 
@@ -305,8 +288,7 @@ static int
 predict_stream(struct batch *b, const struct inputs *base)
 {
 	struct round rd = { 0 };
-	char *line = NULL;
-	size_t cap = 0, len;
+	struct util_buf line = UTIL_BUF_INIT(PREDICT_MAX_LINE);
 	unsigned long lineno = 0;
 	int got = 1, status = 1;
 
@@ -319,9 +301,10 @@ predict_stream(struct batch *b, const struct inputs *base)
 		goto out;
 	}
 	while (got != 0) {
-		while (rd.n < rd.cap && (got = read_line(stdin, &line, &cap, &len)) > 0) {
+		while (rd.n < rd.cap && (got = read_line(stdin, &line)) > 0) {
 			lineno++;
-			if (len > 0 && round_add(&rd, line, len, lineno) != 0) {
+			if (line.len > 0 &&
+			    round_add(&rd, line.data, line.len, lineno) != 0) {
 				got = -1;
 				lineno--;   /* reported below as this line */
 				break;
@@ -347,7 +330,7 @@ out:
 	free(rd.lines);
 	free(rd.lens);
 	free(rd.linenos);
-	free(line);
+	util_buf_free(&line);
 	return status;
 }
 

@@ -22,6 +22,7 @@
 #include "core/model.h"
 #include "core/ngram.h"
 #include "core/vocab.h"
+#include "util/buf.h"
 
 _Static_assert(sizeof(struct artifact_header) == ARTIFACT_HEADER_SIZE,
 	       "header layout");
@@ -33,6 +34,9 @@ _Static_assert(sizeof(struct vocab_slot) == 16, "slot layout");
 
 /* A growable output buffer; on allocation failure it remembers it and
  * every later append is a no-op, so callers check once at the end. */
+/* First capacity of the file being built. */
+#define ARTIFACT_WRITE_MIN_CAP 4096
+
 struct obuf {
 	unsigned char *p;
 	size_t len, cap;
@@ -49,24 +53,17 @@ reserve(struct obuf *b, size_t n)
 		return NULL;
 	}
 	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
+		size_t old = b->cap;
+		void *np = b->p;
 
-		while (cap < b->len + n) {
-			if (cap > SIZE_MAX / 2) {
-				b->failed = 1;
-				return NULL;
-			}
-			cap *= 2;
-		}
-		unsigned char *np = realloc(b->p, cap);
-
-		if (np == NULL) {
+		if (util_array_reserve(&np, &b->cap, b->len + n, 1,
+				       ARTIFACT_WRITE_MIN_CAP) != UTIL_OK) {
 			b->failed = 1;
 			return NULL;
 		}
-		memset(np + b->cap, 0, cap - b->cap);
 		b->p = np;
-		b->cap = cap;
+		/* Padding and unused bytes of the file are zero. */
+		memset(b->p + old, 0, b->cap - old);
 	}
 	void *at = b->p + b->len;
 

@@ -16,6 +16,10 @@
 #include <libstemmer.h>
 
 #include "core/clean_stem.h"
+#include "util/buf.h"
+
+/* First capacity of the stemmed text. */
+#define CLEAN_STEM_MIN_CAP 64
 
 #ifndef TAGIFAI_STEMMER_SONAME
 #define TAGIFAI_STEMMER_SONAME "libstemmer.so.0d"  /* Debian's */
@@ -129,22 +133,14 @@ clean_stem_free(struct clean_stem *st)
 static enum core_status
 reserve(struct clean_stem *st, size_t need)
 {
-	char *p;
-	size_t cap;
+	void *p = st->out;
 
 	if (need <= st->cap)
 		return CORE_OK;
-	cap = st->cap ? st->cap : 64;
-	while (cap < need) {
-		if (cap > SIZE_MAX / 2)
-			return CORE_ERR_NOMEM;
-		cap *= 2;
-	}
-	p = realloc(st->out, cap);
-	if (p == NULL)
+	if (util_array_reserve(&p, &st->cap, need, 1, CLEAN_STEM_MIN_CAP) !=
+	    UTIL_OK)
 		return CORE_ERR_NOMEM;
 	st->out = p;
-	st->cap = cap;
 	return CORE_OK;
 }
 

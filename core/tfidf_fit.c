@@ -16,6 +16,10 @@
 
 #include "core/ngram.h"
 #include "core/tfidf_fit.h"
+#include "util/buf.h"
+
+/* First capacity of the matrix's index and value arrays. */
+#define TFIDF_ROWS_MIN_CAP 4096
 
 struct table {
 	uint64_t *key;
@@ -303,21 +307,21 @@ tfidf_transform(const struct tfidf *t, const char *const *texts, size_t n,
 		}
 		qsort(feat, f, sizeof(*feat), cmp_desc_u32);
 		if (total + f > cap) {
-			size_t ncap = cap ? cap : 4096;
-			uint32_t *ni;
-			double *nv;
+			/* idx and val grow together: same start, same cap. */
+			size_t icap = cap, vcap = cap;
+			void *ni = r->idx, *nv = r->val;
 
-			while (ncap < total + f)
-				ncap *= 2;
-			ni = realloc(r->idx, ncap * sizeof(*ni));
-			if (ni == NULL)
+			if (util_array_reserve(&ni, &icap, total + f,
+					       sizeof(*r->idx), TFIDF_ROWS_MIN_CAP)
+			    != UTIL_OK)
 				goto nomem;
 			r->idx = ni;
-			nv = realloc(r->val, ncap * sizeof(*nv));
-			if (nv == NULL)
+			if (util_array_reserve(&nv, &vcap, total + f,
+					       sizeof(*r->val), TFIDF_ROWS_MIN_CAP)
+			    != UTIL_OK)
 				goto nomem;
 			r->val = nv;
-			cap = ncap;
+			cap = icap;
 		}
 		for (size_t j = 0; j < f; j++) {
 			if (total > start && r->idx[total - 1] == feat[j]) {

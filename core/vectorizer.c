@@ -32,6 +32,7 @@
 
 #include "core/ngram.h"
 #include "core/vectorizer.h"
+#include "util/buf.h"
 
 /* Text is cut into chunks of whole words of about this many bytes, whose
  * n-grams go through the key buffer; a longer word is streamed straight
@@ -168,21 +169,19 @@ count_long_word(const struct vectorizer *v, struct vectorizer_buf *b,
 static enum core_status
 grow_feats(struct vectorizer_buf *b, size_t need)
 {
-	size_t cap = b->feats_cap;
+	/* feats and vals grow together: same start, same capacity. */
+	size_t fcap = b->feats_cap, vcap = b->feats_cap;
+	void *f = b->feats, *d = b->vals;
 
-	while (cap < need)
-		cap *= 2;
-	uint32_t *f = realloc(b->feats, cap * sizeof(*f));
-
-	if (f == NULL)
+	if (util_array_reserve(&f, &fcap, need, sizeof(*b->feats), 1) !=
+	    UTIL_OK)
 		return CORE_ERR_NOMEM;
 	b->feats = f;
-	double *d = realloc(b->vals, cap * sizeof(*d));
-
-	if (d == NULL)
+	if (util_array_reserve(&d, &vcap, need, sizeof(*b->vals), 1) !=
+	    UTIL_OK)
 		return CORE_ERR_NOMEM;
 	b->vals = d;
-	b->feats_cap = cap;
+	b->feats_cap = fcap;
 	return CORE_OK;
 }
 

@@ -17,6 +17,9 @@
 #include "schemas/pyjson.h"
 #include "schemas/validate.h"
 
+/* First capacity of the list of texts. */
+#define PREDICT_TEXTS_MIN_CAP 16
+
 struct texts {
 	char **s;
 	size_t *len;
@@ -30,18 +33,19 @@ collect(void *ctx, const char *s, size_t len)
 	char *copy;
 
 	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-		char **ns = realloc(t->s, cap * sizeof(*ns));
-		size_t *nl;
+		/* s and len grow together: same start, same capacity. */
+		size_t scap = t->cap, lcap = t->cap;
+		void *ns = t->s, *nl = t->len;
 
-		if (ns == NULL)
+		if (util_array_reserve(&ns, &scap, t->n + 1, sizeof(*t->s),
+				       PREDICT_TEXTS_MIN_CAP) != UTIL_OK)
 			return false;
 		t->s = ns;
-		nl = realloc(t->len, cap * sizeof(*nl));
-		if (nl == NULL)
+		if (util_array_reserve(&nl, &lcap, t->n + 1, sizeof(*t->len),
+				       PREDICT_TEXTS_MIN_CAP) != UTIL_OK)
 			return false;
 		t->len = nl;
-		t->cap = cap;
+		t->cap = scap;
 	}
 	copy = malloc(len + 1);
 	if (copy == NULL)

@@ -8,7 +8,8 @@ include tests/api/local.mk
 
 # The layers include only from below (util <- core <- schemas <- fcgi).
 TESTS += tests/layering.test
-EXTRA_DIST += tests/layering.test
+EXTRA_DIST += tests/layering.test tests/README.md doc/INTERNALS.md \
+	doc/STYLE.md
 
 # The cleaner against the live Python reference (tests/clean_expected.py)
 # on the holdout, the data set and the torture set.

@@ -109,8 +109,8 @@ static int fake_write(void *ctx, const char *buf, size_t n)
 	struct fake *f = ctx;
 
 	FUZZ_CHECK(n <= FUZZ_MAX_OUT - f->out_len, "response size bound");
-	/* One byte more than the answer: a NUL, so that check_response's
-	 * sscanf stops inside the buffer. */
+	/* One byte more than the data: check_response's sscanf reads the
+	 * output as a string, so it must end with a NUL. */
 	if (f->out_len + n + 1 > f->out_cap) {
 		size_t cap = (f->out_len + n + 1) * 2;
 		char *p = realloc(f->out, cap);
