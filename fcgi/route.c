@@ -35,6 +35,12 @@ route_method(const char *name)
 	return METHOD_OTHER;
 }
 
+bool
+route_open(const struct route *r)
+{
+	return r->role == ROLE_PUBLIC;
+}
+
 /* Matches path[0..len) against pat, recording its parameters. */
 static bool
 match(const char *pat, const char *path, size_t len, struct route_params *ps)

@@ -96,6 +96,10 @@ struct route {
 extern const struct route route_table[];
 extern const size_t route_count;
 
+/* True when a caller may use r without credentials: until users and API
+ * keys exist, only ROLE_PUBLIC routes are open (fail closed). */
+bool route_open(const struct route *r);
+
 /* "GET" -> METHOD_GET ...; anything else METHOD_OTHER. */
 enum route_method route_method(const char *name);
 

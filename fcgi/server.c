@@ -94,8 +94,7 @@ dispatch(struct app *app, struct request *req,
 		respond_error(res, HTTP_ERR_NOT_FOUND);
 		return;
 	}
-	/* No users or API keys yet: a route that needs a role is closed. */
-	if (r->role != ROLE_PUBLIC) {
+	if (!route_open(r)) {
 		respond_error(res, HTTP_ERR_UNAUTHORIZED);
 		return;
 	}

@@ -134,8 +134,22 @@ route_table_rows_should_be_well_formed(void)
 		       "row %zu (%s) should have a valid pattern, one "
 		       "method, a handler and a role", i, r->pattern);
 		/* Nothing authenticates yet: a closed route would be dead. */
-		tap_ok(r->role == ROLE_PUBLIC, "row %s should be public "
-		       "until users exist", r->pattern);
+		tap_ok(route_open(r), "row %s should be open until users "
+		       "exist", r->pattern);
+	}
+}
+
+/* A row that needs a role is closed while nothing authenticates. */
+static void
+route_open_should_refuse_every_role_but_public(void)
+{
+	for (int role = 0; role < ROLE__MAX; role++) {
+		struct route r = { "/x", METHOD_GET_HEAD, NULL,
+				   (enum route_role)role, NULL };
+
+		tap_ok(route_open(&r) == (role == ROLE_PUBLIC),
+		       "role %d should be %s", role,
+		       role == ROLE_PUBLIC ? "open" : "closed");
 	}
 }
 
@@ -511,6 +525,7 @@ int
 main(void)
 {
 	route_table_rows_should_be_well_formed();
+	route_open_should_refuse_every_role_but_public();
 	route_pattern_ok_should_check_the_syntax();
 	route_find_should_match_the_table();
 	route_find_should_not_redirect_very_long_paths();
