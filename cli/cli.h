@@ -8,11 +8,11 @@
 #ifndef CLI_CLI_H
 #define CLI_CLI_H
 
-int cli_train(int argc, char **argv);     /* core/cli_train.c */
-int cli_evaluate(int argc, char **argv);  /* core/cli_evaluate.c */
-int cli_predict(int argc, char **argv);   /* core/cli_predict.c */
-int cli_import(int argc, char **argv);    /* core/cli_import.c */
-int cli_info(int argc, char **argv);      /* core/cli_info.c */
+int cli_train(int argc, char **argv);     /* cli/train.c */
+int cli_evaluate(int argc, char **argv);  /* cli/evaluate.c */
+int cli_predict(int argc, char **argv);   /* cli/predict.c */
+int cli_import(int argc, char **argv);    /* cli/import.c */
+int cli_info(int argc, char **argv);      /* cli/info.c */
 
 /* The model a subcommand uses when none is named: $TAGIFAI_MODEL, else the
  * installed default (TAGIFAI_MODELDIR/default.tagifai). */
