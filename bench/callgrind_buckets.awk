@@ -25,8 +25,8 @@ function default_rules() {
     rule_add("JSON out", ":pyjson_dump|:float_repr|float_repr\\.c:|shortest|:pyjson_number_str|pyjson\\.c:(dump|put_utf8)|:envelope_|:handlers_envelope|:respond_")
     rule_add("JSON parse", "schemas/(pyjson|validate|predict_schema)\\.c:|util/(utf8|hex)\\.c:|fcgi/predict\\.c:collect|:cJSON_Parse|:cJSON_Delete|:cJSON_Get|:cJSON_Is|:prepare$")
     rule_add("JSON out", "fcgi/(envelope|respond|url)\\.c:|util/(buf|json)\\.c:|:util_buf_|:util_json_str|:add_prediction|jsonw\\.c:|:jsonw_|cli/out\\.c:|:cli_json_string|:print_classes|:emit$|:cJSON_Print")
-    rule_add("transport", "fcgi/(request|server|main|route)\\.c:|:FCGX_|:FCGI_|:OS_|fcgiapp|os_unix|util/clock\\.c:|cli/predict\\.c:cli_predict$|:read_line$|:getc$|:_IO_getc|:fgetc|getline|getdelim|:fgets|:fread|:_IO_file_underflow|:_IO_file_read|:_IO_file_write|:_IO_new_file_write|:_IO_do_write|:__read|:__write|:read$|:write$|:accept|:poll|:recv|:send")
-    rule_add("model glue", "model\\.c:|:model_predict|fcgi/(predict|handlers|app)\\.c:")
+    rule_add("transport", "fcgi/(request|server|main|route|routes|serve|transport|listen)\\.c:|:FCGX_|:FCGI_|:OS_|fcgiapp|os_unix|util/clock\\.c:|cli/predict\\.c:cli_predict$|:read_line$|:getc$|:_IO_getc|:fgetc|getline|getdelim|:fgets|:fread|:_IO_file_underflow|:_IO_file_read|:_IO_file_write|:_IO_new_file_write|:_IO_do_write|:__read|:__write|:read$|:write$|:accept|:poll|:recv|:send")
+    rule_add("model glue", "model\\.c:|:model_predict|fcgi/(predict|handlers|app|app_model)\\.c:")
     rule_add("model load + start-up", "artifact_[a-z_]*\\.c:|:artifact_|:model_open|:model_close|:_dl_|ld-linux|:dl_main|:_dl_start|:mmap|:__libc_start|:_init$|:init_cacheinfo|:cpu_features")
 }
 
