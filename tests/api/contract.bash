@@ -349,3 +349,19 @@ contract_predict_chunked() {
 	expect_envelope POST "$1/predict" &&
 	expect_jq '.data.predictions[0] | .input_text == $t and .predicted_tag == $g' --arg t "$text" --arg g "$tag"
 }
+
+# Errors the web server answers itself, before the application, are JSON
+# too: a body over the one limit (TEST_MAX_BODY, the web server's and the
+# application's) with the application's own 413 text, a NUL in the path,
+# bad UTF-8 in the query.  Usage: contract_front_door_errors BASE
+contract_front_door_errors() {
+	local big=$BATS_TEST_TMPDIR/big.json
+	head -c $((TEST_MAX_BODY * 3)) /dev/zero | tr '\0' ' ' > "$big"
+	http POST "$1/predict" -H 'Content-Type: application/json' --data-binary "@$big" &&
+		expect_error 413 &&
+		expect_jq '.detail == ("Request body larger than " + $n + " bytes")' --arg n "$TEST_MAX_BODY" || return 1
+	http GET "$1/args/%00" && expect_status 400 && expect_json && expect_jq 'has("detail")' || return 1
+	http GET "$1/performance?filter=%ff%fe" && expect_json && expect_jq 'has("detail")' || return 1
+	[ "$STATUS" = 400 ] || [ "$STATUS" = 200 ] || bad "expected 400 (or the app's 200)" || return 1
+	http TRACE "$1/" && expect_json && [ "${STATUS:0:1}" = 4 ] || bad "TRACE not refused with a JSON 4xx"
+}
