@@ -360,8 +360,17 @@ contract_front_door_errors() {
 	http POST "$1/predict" -H 'Content-Type: application/json' --data-binary "@$big" &&
 		expect_error 413 &&
 		expect_jq '.detail == ("Request body larger than " + $n + " bytes")' --arg n "$TEST_MAX_BODY" || return 1
-	http GET "$1/args/%00" && expect_status 400 && expect_json && expect_jq 'has("detail")' || return 1
-	http GET "$1/performance?filter=%ff%fe" && expect_json && expect_jq 'has("detail")' || return 1
-	[ "$STATUS" = 400 ] || [ "$STATUS" = 200 ] || bad "expected 400 (or the app's 200)" || return 1
+	# Apache refuses %00 in a path with 404 before any module can look at
+	# the request (ap_unescape_url): its suites pass NUL_PATH_STATUS=404.
+	http GET "$1/args/%00" && expect_status "${NUL_PATH_STATUS:-400}" && expect_json &&
+		expect_jq 'has("detail")' || return 1
+	# bad UTF-8 in a query: a 400 from the web server, or the application's
+	# answer (an unknown filter is the whole report, as in the reference)
+	http GET "$1/performance?filter=%ff%fe" && expect_json || return 1
+	case $STATUS in
+	400) expect_jq 'has("detail")' ;;
+	200) expect_envelope GET "$1/performance?filter=%ff%fe" ;;
+	*) bad "expected 400 or the application's 200" ;;
+	esac || return 1
 	http TRACE "$1/" && expect_json && [ "${STATUS:0:1}" = 4 ] || bad "TRACE not refused with a JSON 4xx"
 }

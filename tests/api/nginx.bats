@@ -48,6 +48,11 @@ teardown_file() {
 	grep -q 'client_body_timeout' "$STACK_DIR/nginx.conf"
 }
 
+@test "nginx: errors the web server answers itself are JSON, with the one body limit" {
+	grep -qx "    client_max_body_size $TEST_MAX_BODY;" "$STACK_DIR/nginx.conf"
+	contract_front_door_errors "$BASE"
+}
+
 @test "nginx /: GET / answers the envelope with empty data" {
 	contract_root "$BASE"
 }

@@ -29,7 +29,7 @@ setup_file() {
 	# the application's access log shows which requests reached it
 	printf 'FcgidInitialEnv TAGIFAI_ACCESS_LOG 1\n' >> "$STACK_DIR/apache-fcgid.conf"
 	apache_main_conf "$STACK_DIR/apache2.conf" "$port" "$run" event \
-		"$STACK_DIR/apache-fcgid.conf" fcgid alias reqtimeout
+		"$STACK_DIR/apache-fcgid.conf" fcgid alias rewrite reqtimeout
 	printf 'LogFormat "%%r %%>s" slow\nCustomLog %s/access.log slow\n' "$run" \
 		>> "$STACK_DIR/apache2.conf"
 	apache_start "$STACK_DIR/apache2.conf" "$run"
