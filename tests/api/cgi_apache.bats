@@ -15,7 +15,7 @@ setup_file() {
 	port=$(pick_port)
 	run=$(stack_rundir run)
 	apache_main_conf "$STACK_DIR/apache2.conf" "$port" "$run" prefork \
-		"$STACK_DIR/site.conf" cgi env mime
+		"$STACK_DIR/site.conf" cgi env mime headers
 	cgibin=$STACK_DIR/docroot/cgi-bin
 	mkdir -p "$cgibin"
 	cp "$TAGIFAI_FCGI" "$cgibin/tagifai.cgi"
@@ -47,7 +47,17 @@ teardown_file() {
 
 @test "cgi apache: .htaccess serves nothing else from cgi-bin" {
 	http GET "${BASE%/tagifai.cgi}/.htaccess"
-	expect_status 403
+	expect_error 403
+}
+
+@test "cgi apache: errors Apache answers in cgi-bin are JSON" {
+	http GET "${BASE%/tagifai.cgi}/nope.cgi"
+	expect_error 403
+	expect_jq '.detail == "Forbidden"'
+	# a body over the program's limit: its own JSON 413.  (A NUL in the
+	# path and TRACE are answered before .htaccess is read: the host's.)
+	contract_body_over_limit "$BASE"
+	contract_bad_utf8_query "$BASE"
 }
 
 @test "cgi apache: GET / answers the envelope with empty data" {
