@@ -22,7 +22,7 @@ setup_file() {
 	stack_spawn_fcgi "$run/tagifai.sock" 2 "$STACK_DIR/sbin/tagifai-fcgi" \
 		--model "$model" --www "$www" --max-body "$TEST_MAX_BODY"
 	apache_main_conf "$STACK_DIR/apache2.conf" "$port" "$run" event \
-		"$STACK_DIR/apache-proxy-fcgi.conf" proxy proxy_fcgi alias
+		"$STACK_DIR/apache-proxy-fcgi.conf" proxy proxy_fcgi alias rewrite
 	apache_start "$STACK_DIR/apache2.conf" "$run"
 	wait_ready "http://127.0.0.1:$port/"
 	export BASE=http://127.0.0.1:$port
