@@ -402,7 +402,7 @@ CASES = [
     ("cl-longer-than-body", post(texts(KNOWN), length=4000),
      "shut web:400 close apache=web:500",
      "-", "Content-Length 4000, fewer bytes, then the client closes: the "
-     "web server never passes it on (lighttpd and nginx close or 400); Apache + mod_fcgid 2.3.9 answers 500 ('can't get data from http client': a known limit of mod_fcgid, see doc/SUPERVISION.md)"),
+     "web server never passes it on (lighttpd and nginx close or 400); Apache + mod_fcgid 2.3.9 answers 500 ('can't get data from http client': a known limit of mod_fcgid, see doc/API.md)"),
     ("cl-negative", post(texts(KNOWN), length=-5), "web:400", "-",
      "negative Content-Length: the web servers answer 400"),
     ("cl-non-numeric", post(texts(KNOWN), length="abc"), "web:400", "-",
