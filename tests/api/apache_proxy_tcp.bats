@@ -111,6 +111,13 @@ teardown_file() {
 	grep -q 'stopped by signal' "$STACK_DIR/app.out"
 }
 
+@test "apache proxy_fcgi tcp: with the application down, Apache's 503 is JSON" {
+	http GET "$BASE/"
+	expect_error 503
+	http POST "$BASE/predict" -H 'Content-Type: application/json' -d '{"texts":[{"text":"x"}]}'
+	expect_error 503
+}
+
 @test "apache proxy_fcgi tcp: teardown leaves no process behind" {
 	stack_stop
 	stack_gone

@@ -267,6 +267,22 @@ teardown_file() {
 	[ "$n" = 2 ]
 }
 
+@test "nginx: with the application down, nginx's 502 is JSON" {
+	local pid st role
+	while read -r pid st role; do
+		[ "$role" = app ] && pid_matches "$pid" "$st" && kill -TERM "$pid"
+	done < "$STACK_DIR/pids"
+	for ((i = 0; i < 50; i++)); do
+		[ ! -S "$STACK_DIR/run/tagifai.sock" ] && break
+		http GET "$BASE/" && [ "$STATUS" = 502 ] && break
+		sleep 0.1
+	done
+	http GET "$BASE/"
+	expect_error 502
+	http POST "$BASE/predict" -H 'Content-Type: application/json' -d '{"texts":[{"text":"x"}]}'
+	expect_error 502
+}
+
 @test "nginx: teardown leaves no process behind" {
 	stack_stop
 	stack_gone
