@@ -12,16 +12,9 @@ load contract
 
 setup_file() {
 	stack_init "$APACHE2"
-	local port run
+	local port
 	port=$(pick_port)
-	run=$(stack_rundir run)
-	CONF_PORT=$port CONF_RUNDIR=$run CONF_SBINDIR=$(stack_sbindir) \
-	CONF_MODEL=$(stack_model) CONF_WWWDIR=$TEST_WWW \
-		render_conf "$top_srcdir/www/conf/apache-fcgid.conf" "$STACK_DIR/apache-fcgid.conf"
-	apache_main_conf "$STACK_DIR/apache2.conf" "$port" "$run" event \
-		"$STACK_DIR/apache-fcgid.conf" fcgid alias rewrite
-	apache_start "$STACK_DIR/apache2.conf" "$run"
-	wait_ready "http://127.0.0.1:$port/"
+	stack_up_apache_fcgid "$port"
 	export BASE=http://127.0.0.1:$port
 	export API=$BASE/api
 }

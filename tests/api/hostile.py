@@ -298,12 +298,17 @@ def check_app(a, head_request, check, want, problems):
                 isinstance(e.get("type"), str) for e in d):
             problems.append("422 detail is not a list of {loc,msg,type}")
     if check != "-":
-        r = subprocess.run(["jq", "-e", check], input=a.body,
-                           stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, timeout=30)
-        if r.returncode != 0:
-            problems.append("jq check failed: %s %s" %
-                            (check, r.stderr.decode(errors="replace")))
+        jq_check(a.body, check, problems)
+
+
+def jq_check(body, check, problems):
+    """The MANIFEST's jq expression must be true on body."""
+    r = subprocess.run(["jq", "-e", check], input=body,
+                       stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, timeout=30)
+    if r.returncode != 0:
+        problems.append("jq check failed: %s %s" %
+                        (check, r.stderr.decode(errors="replace")))
 
 
 def check_web(a, head_request, check, app_statuses, problems):
@@ -329,12 +334,7 @@ def check_web(a, head_request, check, app_statuses, problems):
                         "string}" % a.status)
     # 413: the one body limit gives one message, whichever layer refuses
     if check != "-" and a.status == 413 and "413" in app_statuses:
-        r = subprocess.run(["jq", "-e", check], input=a.body,
-                           stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, timeout=30)
-        if r.returncode != 0:
-            problems.append("jq check failed: %s %s" %
-                            (check, r.stderr.decode(errors="replace")))
+        jq_check(a.body, check, problems)
 
 
 def check_case(host, port, stack, corpus, manifest, name):

@@ -15,16 +15,10 @@ load hostile_common
 
 setup_file() {
 	stack_init "$APACHE2"
-	local run
 	PORT=$(pick_port)
-	run=$(stack_rundir run)
-	CONF_PORT=$PORT CONF_RUNDIR=$run CONF_SBINDIR=$(stack_sbindir) \
-	CONF_MODEL=$(stack_model) CONF_WWWDIR=$TEST_WWW \
-		render_conf "$top_srcdir/www/conf/apache-fcgid.conf" "$STACK_DIR/apache-fcgid.conf"
-	apache_main_conf "$STACK_DIR/apache2.conf" "$PORT" "$run" event \
-		"$STACK_DIR/apache-fcgid.conf" fcgid alias rewrite
-	apache_start "$STACK_DIR/apache2.conf" "$run"
-	wait_ready "http://127.0.0.1:$PORT/"
+	stack_up_apache_fcgid "$PORT"
+	# mod_fcgid starts processes on demand: those of the start must
+	# survive, more may come
 	export HOSTILE_WORKERS=keep
 	hostile_workers_record
 	hostile_probe_init

@@ -18,28 +18,8 @@ load hostile_common
 
 setup_file() {
 	stack_init "$APACHE2"
-	local run cgibin
 	PORT=$(pick_port)
-	run=$(stack_rundir run)
-	apache_main_conf "$STACK_DIR/apache2.conf" "$PORT" "$run" prefork \
-		"$STACK_DIR/site.conf" cgi env mime headers
-	cgibin=$STACK_DIR/docroot/cgi-bin
-	mkdir -p "$cgibin"
-	cp "$TAGIFAI_FCGI" "$cgibin/tagifai.cgi"
-	chmod 755 "$cgibin" "$cgibin/tagifai.cgi"
-	CONF_PORT=$PORT CONF_RUNDIR=$run CONF_SBINDIR=$cgibin \
-	CONF_MODEL=$(stack_model) CONF_WWWDIR=$TEST_WWW \
-		render_conf "$top_srcdir/www/conf/htaccess" "$cgibin/.htaccess"
-	# the host's part (tests/api/cgi_apache.bats does the same)
-	cat > "$STACK_DIR/site.conf" <<-CONF
-	AccessFileName .htaccess
-	<Directory "$STACK_DIR/docroot">
-	    AllowOverride AuthConfig FileInfo Options=ExecCGI
-	    Require all granted
-	</Directory>
-	CONF
-	apache_start "$STACK_DIR/apache2.conf" "$run"
-	wait_ready "http://127.0.0.1:$PORT/cgi-bin/tagifai.cgi/"
+	stack_up_cgi "$PORT"
 	# The errors Apache answers before the .htaccess is read are the host's
 	# pages (tests/api/cgi_apache.bats checks those the .htaccess governs).
 	export HOSTILE_WORKERS=none HOSTILE_PREFIX=/cgi-bin/tagifai.cgi HOSTILE_WEB_JSON=0

@@ -15,19 +15,8 @@ load hostile_common
 
 setup_file() {
 	stack_init "$APACHE2" "$SPAWN_FCGI"
-	local run model
 	PORT=$(pick_port)
-	run=$(stack_rundir run)
-	model=$(stack_model)
-	CONF_PORT=$PORT CONF_RUNDIR=$run CONF_SBINDIR=$(stack_sbindir) \
-	CONF_MODEL=$model CONF_WWWDIR=$TEST_WWW \
-		render_conf "$top_srcdir/www/conf/apache-proxy-fcgi.conf" "$STACK_DIR/apache-proxy-fcgi.conf"
-	stack_spawn_fcgi "$run/tagifai.sock" 2 "$STACK_DIR/sbin/tagifai-fcgi" \
-		--model "$model" --www "$TEST_WWW" --max-body "$TEST_MAX_BODY"
-	apache_main_conf "$STACK_DIR/apache2.conf" "$PORT" "$run" event \
-		"$STACK_DIR/apache-proxy-fcgi.conf" proxy proxy_fcgi alias rewrite
-	apache_start "$STACK_DIR/apache2.conf" "$run"
-	wait_ready "http://127.0.0.1:$PORT/"
+	stack_up_apache_proxy "$PORT"
 	hostile_workers_record
 	hostile_probe_init
 	export PORT STACK_NAME=proxyfcgi

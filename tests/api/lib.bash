@@ -446,3 +446,65 @@ slow_client_check() {
 	sed "s/^/# /" "$STACK_DIR/stalled.out" >&3
 	grep -q '^closed' "$STACK_DIR/stalled.out"
 }
+
+# The shipped Apache stacks, started on 127.0.0.1:PORT from STACK_DIR
+# (stack_init "$APACHE2" first; "$SPAWN_FCGI" too for proxy_fcgi).
+# Usage: stack_up_apache_fcgid PORT [EDIT-COMMAND...]: mod_fcgid with
+#   www/conf/apache-fcgid.conf (the command, if any, is run with the
+#   rendered site config's path as last argument before Apache starts);
+# stack_up_apache_proxy PORT: mod_proxy_fcgi with apache-proxy-fcgi.conf and
+#   2 workers from spawn-fcgi on $STACK_DIR/run/tagifai.sock;
+# stack_up_cgi PORT: plain CGI, www/conf/htaccess as cgi-bin/.htaccess, as a
+#   shared host sets it up (API at /cgi-bin/tagifai.cgi).
+stack_up_apache_fcgid() {
+	local port=$1 run site=$STACK_DIR/apache-fcgid.conf
+	shift
+	run=$(stack_rundir run)
+	CONF_PORT=$port CONF_RUNDIR=$run CONF_SBINDIR=$(stack_sbindir) \
+	CONF_MODEL=$(stack_model) CONF_WWWDIR=$TEST_WWW \
+		render_conf "$top_srcdir/www/conf/apache-fcgid.conf" "$site" || return 1
+	[ $# -eq 0 ] || "$@" "$site" || return 1
+	apache_main_conf "$STACK_DIR/apache2.conf" "$port" "$run" event \
+		"$site" fcgid alias rewrite reqtimeout &&
+	apache_start "$STACK_DIR/apache2.conf" "$run" &&
+	wait_ready "http://127.0.0.1:$port/"
+}
+
+stack_up_apache_proxy() {
+	local port=$1 run model site=$STACK_DIR/apache-proxy-fcgi.conf
+	run=$(stack_rundir run)
+	model=$(stack_model)
+	CONF_PORT=$port CONF_RUNDIR=$run CONF_SBINDIR=$(stack_sbindir) \
+	CONF_MODEL=$model CONF_WWWDIR=$TEST_WWW \
+		render_conf "$top_srcdir/www/conf/apache-proxy-fcgi.conf" "$site" &&
+	stack_spawn_fcgi "$run/tagifai.sock" 2 "$STACK_DIR/sbin/tagifai-fcgi" \
+		--model "$model" --www "$TEST_WWW" --max-body "$TEST_MAX_BODY" &&
+	apache_main_conf "$STACK_DIR/apache2.conf" "$port" "$run" event \
+		"$site" proxy proxy_fcgi alias rewrite &&
+	apache_start "$STACK_DIR/apache2.conf" "$run" &&
+	wait_ready "http://127.0.0.1:$port/"
+}
+
+stack_up_cgi() {
+	local port=$1 run cgibin=$STACK_DIR/docroot/cgi-bin
+	run=$(stack_rundir run)
+	apache_main_conf "$STACK_DIR/apache2.conf" "$port" "$run" prefork \
+		"$STACK_DIR/site.conf" cgi env mime headers || return 1
+	mkdir -p "$cgibin"
+	cp "$TAGIFAI_FCGI" "$cgibin/tagifai.cgi"
+	chmod 755 "$cgibin" "$cgibin/tagifai.cgi"
+	CONF_PORT=$port CONF_RUNDIR=$run CONF_SBINDIR=$cgibin \
+	CONF_MODEL=$(stack_model) CONF_WWWDIR=$TEST_WWW \
+		render_conf "$top_srcdir/www/conf/htaccess" "$cgibin/.htaccess" || return 1
+	# what a shared host gives a customer: the overrides www/conf/htaccess
+	# documents as needed, in the docroot
+	cat > "$STACK_DIR/site.conf" <<-CONF
+	AccessFileName .htaccess
+	<Directory "$STACK_DIR/docroot">
+	    AllowOverride AuthConfig FileInfo Options=ExecCGI
+	    Require all granted
+	</Directory>
+	CONF
+	apache_start "$STACK_DIR/apache2.conf" "$run" &&
+	wait_ready "http://127.0.0.1:$port/cgi-bin/tagifai.cgi/"
+}
