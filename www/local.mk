@@ -12,9 +12,14 @@
 #   $(pkgdatadir)/models/default.tagifai          the default model (below)
 #   $(pkgdatadir)/www                             static pages (below)
 #   $(TAGIFAI_RUNDIR)                             sockets, pid files, logs
+#   $(pkgdatadir)/errors                          JSON bodies of the errors the
+#                                                 web servers answer themselves
+# TAGIFAI_MAX_BODY is the one body limit: rendered into the application's
+# --max-body, each web server's own limit and the 413 error page (lighttpd
+# counts KiB: keep it a multiple of 1024).
 # Override on the make command line, e.g. make TAGIFAI_USER=nginx.
 
-DEPLOY_TEMPLATES = www/conf/lighttpd.conf www/conf/nginx.conf \
+DEPLOY_TEMPLATES = www/conf/lighttpd.conf www/conf/nginx.conf www/error_pages.sh \
 	www/conf/apache-fcgid.conf www/conf/apache-proxy-fcgi.conf \
 	www/conf/htaccess www/systemd/tagifai-fcgi.socket \
 	www/systemd/tagifai-fcgi.service
@@ -50,7 +55,28 @@ deploy_edit = $(MKDIR_P) $(@D) && rm -f $@ $@.tmp && sed \
 	-e 's|@GROUP@|$(TAGIFAI_GROUP)|g' \
 	-e 's|@HOST@|$(TAGIFAI_HOST)|g' \
 	-e 's|@PORT@|$(TAGIFAI_PORT)|g' \
-	-e 's|@MAX_BODY@|$(TAGIFAI_MAX_BODY)|g'
+	-e 's|@ERRORDIR@|$(pkgdatadir)/errors|g' \
+	-e 's|@MAX_BODY@|$(TAGIFAI_MAX_BODY)|g' \
+	-e "s|@MAX_BODY_KIB@|$$(($(TAGIFAI_MAX_BODY) / 1024))|g"
+
+# The error pages for TAGIFAI_MAX_BODY, installed in $(pkgdatadir)/errors
+# (NNN.json, and NNN.html as a copy for lighttpd's errorfile-prefix).
+www/examples/errors/.stamp: $(srcdir)/www/error_pages.sh Makefile
+	$(AM_V_GEN)rm -rf www/examples/errors && \
+	$(SHELL) $(srcdir)/www/error_pages.sh www/examples/errors '$(TAGIFAI_MAX_BODY)' && \
+	touch $@
+all-local: www/examples/errors/.stamp
+install-data-local: www/examples/errors/.stamp
+	$(MKDIR_P) '$(DESTDIR)$(pkgdatadir)/errors'
+	for f in www/examples/errors/*.json; do \
+	  b=$$(basename "$$f" .json); \
+	  $(INSTALL_DATA) "$$f" '$(DESTDIR)$(pkgdatadir)/errors/'"$$b.json" && \
+	  $(INSTALL_DATA) "$$f" '$(DESTDIR)$(pkgdatadir)/errors/'"$$b.html" || exit 1; \
+	done
+uninstall-local:
+	rm -rf '$(DESTDIR)$(pkgdatadir)/errors'
+clean-local:
+	rm -rf www/examples/errors
 
 www/examples/lighttpd.conf: $(srcdir)/www/conf/lighttpd.conf Makefile
 	$(AM_V_GEN)$(deploy_edit) $(srcdir)/www/conf/lighttpd.conf > $@.tmp && mv $@.tmp $@

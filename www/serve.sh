@@ -3,15 +3,16 @@
 # www/serve.sh - `make serve`: run the freshly built tagifai-fcgi behind
 # lighttpd on http://127.0.0.1:$PORT/ (default 8000) in the FOREGROUND until
 # Ctrl-C, with the default model.  The lighttpd config is www/conf/lighttpd.conf
-# with its placeholders filled in, written to a run directory under the build
-# tree ($top_builddir/run/serve-$PORT) together with the logs, pid file and
-# sockets.  Nothing outside that directory is written.
+# with its placeholders filled in, written to a run directory together with
+# the JSON error pages, logs, pid file and sockets: $top_builddir/run/serve-$PORT,
+# or /run/tagifai-fcgi/serve-$PORT as root (see below; SERVE_RUNDIR overrides).
+# Nothing outside that directory is written.
 #
 # Environment: PORT (8000), top_srcdir, top_builddir (default: this script's
 # source tree and the current directory), LIGHTTPD (lighttpd on PATH or in
 # /usr/sbin), TAGIFAI_MODEL (default $top_srcdir/models/default.tagifai),
 # TAGIFAI_WWW (default $top_builddir/www-root, the pages as installed),
-# TAGIFAI_MAX_BODY (1048576), SERVE_USER (www-data; used only when run as root).
+# TAGIFAI_MAX_BODY (1048576, the application's and lighttpd's limit), SERVE_USER (www-data; used only when run as root).
 # Exit status: lighttpd's, or 1 when the port is busy or a file is missing.
 set -eu
 
@@ -46,20 +47,46 @@ if ss -Htln "sport = :$PORT" 2>/dev/null | grep -q .; then
 	exit 1
 fi
 
-run=$top_builddir/run/serve-$PORT
+case $MAX_BODY in
+''|*[!0-9]*) die "TAGIFAI_MAX_BODY must be a number of bytes (got '$MAX_BODY')" ;;
+esac
+[ $((MAX_BODY % 1024)) -eq 0 ] && [ "$MAX_BODY" -gt 0 ] ||
+	die "TAGIFAI_MAX_BODY must be a positive multiple of 1024 (lighttpd counts KiB; got $MAX_BODY)"
+
+# The run directory holds everything lighttpd and its FastCGI processes read
+# or write: config, JSON error pages, logs, pid file, sockets and, as root,
+# a copy of the server, the model and the pages.  As root lighttpd drops to
+# SERVE_USER, who may not be able to enter the checkout (a home directory is
+# 0700): the run directory is then under /run, and nothing in the checkout
+# is opened by that user.  Otherwise lighttpd runs as us, in the build tree.
+user=$(id -un)
+group=$(id -gn)
+if [ "$(id -u)" = 0 ]; then
+	user=${SERVE_USER:-www-data}
+	group=$(id -gn "$user")
+	run=${SERVE_RUNDIR:-/run/tagifai-fcgi/serve-$PORT}
+else
+	run=${SERVE_RUNDIR:-$top_builddir/run/serve-$PORT}
+fi
 if [ -f "$run/lighttpd.pid" ] && kill -0 "$(cat "$run/lighttpd.pid")" 2>/dev/null; then
 	die "a server from $run is still running (pid $(cat "$run/lighttpd.pid"))"
 fi
 rm -rf "$run"
 mkdir -p "$run"
-
-user=$(id -un)
-group=$(id -gn)
+sh "$top_srcdir/www/error_pages.sh" "$run/errors" "$MAX_BODY"
+sbindir=$top_builddir
 if [ "$(id -u)" = 0 ]; then
-	# lighttpd refuses to keep running as root: it drops to SERVE_USER, who
-	# must be able to write the run directory and read the build tree.
-	user=${SERVE_USER:-www-data}
-	group=$(id -gn "$user")
+	# /run/tagifai-fcgi and the run directory: searchable by SERVE_USER,
+	# writable only by root and (the run directory) by SERVE_USER.
+	chmod 755 "$(dirname "$run")" "$run"
+	mkdir "$run/sbin" "$run/model"
+	cp "$APP" "$run/sbin/tagifai-fcgi"
+	cp "$MODEL" "$run/model/$(basename "$MODEL")"
+	cp -R "$WWWDIR" "$run/www"
+	chmod -R a+rX "$run"
+	sbindir=$run/sbin
+	MODEL=$run/model/$(basename "$MODEL")
+	WWWDIR=$run/www
 	chown "$user:$group" "$run"
 fi
 
@@ -67,13 +94,15 @@ fi
 esc() { printf '%s' "$1" | sed 's/[\\&|]/\\&/g'; }
 sed -e "s|@HOST@|127.0.0.1|g" \
     -e "s|@PORT@|$PORT|g" \
-    -e "s|@SBINDIR@|$(esc "$top_builddir")|g" \
+    -e "s|@SBINDIR@|$(esc "$sbindir")|g" \
     -e "s|@MODEL@|$(esc "$MODEL")|g" \
     -e "s|@WWWDIR@|$(esc "$WWWDIR")|g" \
     -e "s|@RUNDIR@|$(esc "$run")|g" \
+    -e "s|@ERRORDIR@|$(esc "$run/errors")|g" \
     -e "s|@USER@|$(esc "$user")|g" \
     -e "s|@GROUP@|$(esc "$group")|g" \
     -e "s|@MAX_BODY@|$MAX_BODY|g" \
+    -e "s|@MAX_BODY_KIB@|$((MAX_BODY / 1024))|g" \
     "$top_srcdir/www/conf/lighttpd.conf" > "$run/lighttpd.conf"
 
 "$LIGHTTPD" -tt -f "$run/lighttpd.conf" >/dev/null 2>"$run/configtest.log" || {

@@ -12,16 +12,9 @@ load contract
 
 setup_file() {
 	stack_init "$APACHE2"
-	local port run
+	local port
 	port=$(pick_port)
-	run=$(stack_rundir run)
-	CONF_PORT=$port CONF_RUNDIR=$run CONF_SBINDIR=$(stack_sbindir) \
-	CONF_MODEL=$(stack_model) CONF_WWWDIR=$TEST_WWW \
-		render_conf "$top_srcdir/www/conf/apache-fcgid.conf" "$STACK_DIR/apache-fcgid.conf"
-	apache_main_conf "$STACK_DIR/apache2.conf" "$port" "$run" event \
-		"$STACK_DIR/apache-fcgid.conf" fcgid alias
-	apache_start "$STACK_DIR/apache2.conf" "$run"
-	wait_ready "http://127.0.0.1:$port/"
+	stack_up_apache_fcgid "$port"
 	export BASE=http://127.0.0.1:$port
 	export API=$BASE/api
 }
@@ -34,12 +27,23 @@ teardown_file() {
 	"$(tool_path "$APACHE2")" -t -f "$STACK_DIR/apache2.conf" -d "$STACK_DIR/run"
 }
 
-@test "apache fcgid: FcgidMaxRequestLen is above the body limit" {
-	local len
+@test "apache fcgid: LimitRequestBody is the one body limit, FcgidMaxRequestLen above it" {
+	local len lim
 	len=$(awk '$1 == "FcgidMaxRequestLen" { print $2 }' "$STACK_DIR/apache-fcgid.conf")
-	[ -n "$len" ]
+	lim=$(awk '$1 == "LimitRequestBody" { print $2 }' "$STACK_DIR/apache-fcgid.conf")
+	[ "$lim" = "$TEST_MAX_BODY" ]
 	[ "$len" -gt "$TEST_MAX_BODY" ]
+	grep -qxF "RewriteCond expr \"%{HTTP:Content-Length} -gt $TEST_MAX_BODY\"" "$STACK_DIR/apache-fcgid.conf"
 	grep -q '^FcgidIOTimeout' "$STACK_DIR/apache-fcgid.conf"
+}
+
+@test "apache fcgid: errors Apache answers itself are JSON, with the one body limit" {
+	NUL_PATH_STATUS=404 contract_front_door_errors "$BASE"
+}
+
+@test "apache fcgid: the error pages are not reachable as URLs" {
+	http GET "$BASE/__tagifai_errors/400.json"
+	expect_error 403
 }
 
 @test "apache fcgid /: GET / answers the envelope with empty data" {

@@ -11,20 +11,9 @@ load contract
 
 setup_file() {
 	stack_init "$APACHE2" "$SPAWN_FCGI"
-	local port run model www
+	local port
 	port=$(pick_port)
-	run=$(stack_rundir run)
-	model=$(stack_model)
-	www=$TEST_WWW
-	CONF_PORT=$port CONF_RUNDIR=$run CONF_SBINDIR=$(stack_sbindir) \
-	CONF_MODEL=$model CONF_WWWDIR=$www \
-		render_conf "$top_srcdir/www/conf/apache-proxy-fcgi.conf" "$STACK_DIR/apache-proxy-fcgi.conf"
-	stack_spawn_fcgi "$run/tagifai.sock" 2 "$STACK_DIR/sbin/tagifai-fcgi" \
-		--model "$model" --www "$www" --max-body "$TEST_MAX_BODY"
-	apache_main_conf "$STACK_DIR/apache2.conf" "$port" "$run" event \
-		"$STACK_DIR/apache-proxy-fcgi.conf" proxy proxy_fcgi
-	apache_start "$STACK_DIR/apache2.conf" "$run"
-	wait_ready "http://127.0.0.1:$port/"
+	stack_up_apache_proxy "$port"
 	export BASE=http://127.0.0.1:$port
 	export API=$BASE/api
 }
@@ -35,6 +24,16 @@ teardown_file() {
 
 @test "apache proxy_fcgi: the shipped config passes apache2 -t" {
 	"$(tool_path "$APACHE2")" -t -f "$STACK_DIR/apache2.conf" -d "$STACK_DIR/run"
+}
+
+@test "apache proxy_fcgi: errors Apache answers itself are JSON, with the one body limit" {
+	[ "$(awk '$1 == "LimitRequestBody" { print $2 }' "$STACK_DIR/apache-proxy-fcgi.conf")" = "$TEST_MAX_BODY" ]
+	NUL_PATH_STATUS=404 contract_front_door_errors "$BASE"
+}
+
+@test "apache proxy_fcgi: the error pages are not reachable as URLs" {
+	http GET "$BASE/__tagifai_errors/400.json"
+	expect_error 403
 }
 
 @test "apache proxy_fcgi /: GET / answers the envelope with empty data" {

@@ -27,7 +27,7 @@ setup_file() {
 	stack_launch app "$STACK_DIR/sbin/tagifai-fcgi" --listen "127.0.0.1:$app_port" \
 		--model "$model" --www "$TEST_WWW" --max-body "$TEST_MAX_BODY"
 	apache_main_conf "$STACK_DIR/apache2.conf" "$port" "$run" event \
-		"$STACK_DIR/apache-proxy-fcgi-tcp.conf" proxy proxy_fcgi
+		"$STACK_DIR/apache-proxy-fcgi-tcp.conf" proxy proxy_fcgi alias rewrite
 	apache_start "$STACK_DIR/apache2.conf" "$run"
 	wait_ready "http://127.0.0.1:$port/"
 	export BASE=http://127.0.0.1:$port
@@ -109,6 +109,13 @@ teardown_file() {
 	done
 	! pid_matches "$pid" "$st"
 	grep -q 'stopped by signal' "$STACK_DIR/app.out"
+}
+
+@test "apache proxy_fcgi tcp: with the application down, Apache's 503 is JSON" {
+	http GET "$BASE/"
+	expect_error 503
+	http POST "$BASE/predict" -H 'Content-Type: application/json' -d '{"texts":[{"text":"x"}]}'
+	expect_error 503
 }
 
 @test "apache proxy_fcgi tcp: teardown leaves no process behind" {

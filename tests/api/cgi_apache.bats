@@ -11,30 +11,10 @@ load contract
 
 setup_file() {
 	stack_init "$APACHE2"
-	local port run cgibin
+	local port
 	port=$(pick_port)
-	run=$(stack_rundir run)
-	apache_main_conf "$STACK_DIR/apache2.conf" "$port" "$run" prefork \
-		"$STACK_DIR/site.conf" cgi env mime
-	cgibin=$STACK_DIR/docroot/cgi-bin
-	mkdir -p "$cgibin"
-	cp "$TAGIFAI_FCGI" "$cgibin/tagifai.cgi"
-	chmod 755 "$cgibin" "$cgibin/tagifai.cgi"
-	CONF_PORT=$port CONF_RUNDIR=$run CONF_SBINDIR=$cgibin \
-	CONF_MODEL=$(stack_model) CONF_WWWDIR=$TEST_WWW \
-		render_conf "$top_srcdir/www/conf/htaccess" "$cgibin/.htaccess"
-	# what a shared host gives a customer: the overrides www/conf/htaccess
-	# documents as needed, in the docroot
-	cat > "$STACK_DIR/site.conf" <<-CONF
-	AccessFileName .htaccess
-	<Directory "$STACK_DIR/docroot">
-	    AllowOverride AuthConfig FileInfo Options=ExecCGI
-	    Require all granted
-	</Directory>
-	CONF
-	apache_start "$STACK_DIR/apache2.conf" "$run"
+	stack_up_cgi "$port"
 	export BASE=http://127.0.0.1:$port/cgi-bin/tagifai.cgi
-	wait_ready "$BASE/"
 }
 
 teardown_file() {
@@ -47,7 +27,17 @@ teardown_file() {
 
 @test "cgi apache: .htaccess serves nothing else from cgi-bin" {
 	http GET "${BASE%/tagifai.cgi}/.htaccess"
-	expect_status 403
+	expect_error 403
+}
+
+@test "cgi apache: errors Apache answers in cgi-bin are JSON" {
+	http GET "${BASE%/tagifai.cgi}/nope.cgi"
+	expect_error 403
+	expect_jq '.detail == "Forbidden"'
+	# a body over the program's limit: its own JSON 413.  (A NUL in the
+	# path and TRACE are answered before .htaccess is read: the host's.)
+	contract_body_over_limit "$BASE"
+	contract_bad_utf8_query "$BASE"
 }
 
 @test "cgi apache: GET / answers the envelope with empty data" {

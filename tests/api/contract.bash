@@ -349,3 +349,42 @@ contract_predict_chunked() {
 	expect_envelope POST "$1/predict" &&
 	expect_jq '.data.predictions[0] | .input_text == $t and .predicted_tag == $g' --arg t "$text" --arg g "$tag"
 }
+
+# Errors the web server answers itself, before the application, are JSON
+# too: a body over the one limit (TEST_MAX_BODY, the web server's and the
+# application's) with the application's own 413 text, a NUL in the path,
+# bad UTF-8 in the query, TRACE.  Usage: contract_front_door_errors BASE
+contract_front_door_errors() {
+	contract_body_over_limit "$1" && contract_nul_in_path "$1" &&
+		contract_bad_utf8_query "$1" && contract_trace_refused "$1"
+}
+
+contract_body_over_limit() {
+	local big=$BATS_TEST_TMPDIR/big.json
+	head -c $((TEST_MAX_BODY * 3)) /dev/zero | tr '\0' ' ' > "$big"
+	http POST "$1/predict" -H 'Content-Type: application/json' --data-binary "@$big" &&
+		expect_error 413 &&
+		expect_jq '.detail == ("Request body larger than " + $n + " bytes")' --arg n "$TEST_MAX_BODY"
+}
+
+# Apache refuses %00 in a path with 404 before any module can look at the
+# request (ap_unescape_url): its suites pass NUL_PATH_STATUS=404.
+contract_nul_in_path() {
+	http GET "$1/args/%00" && expect_status "${NUL_PATH_STATUS:-400}" && expect_json &&
+		expect_jq 'has("detail")'
+}
+
+# Bad UTF-8 in a query: a 400 from the web server, or the application's
+# answer (an unknown filter is the whole report, as in the reference).
+contract_bad_utf8_query() {
+	http GET "$1/performance?filter=%ff%fe" && expect_json || return 1
+	case $STATUS in
+	400) expect_jq 'has("detail")' ;;
+	200) expect_envelope GET "$1/performance?filter=%ff%fe" ;;
+	*) bad "expected 400 or the application's 200" ;;
+	esac
+}
+
+contract_trace_refused() {
+	http TRACE "$1/" && expect_json && [ "${STATUS:0:1}" = 4 ] || bad "TRACE not refused with a JSON 4xx"
+}

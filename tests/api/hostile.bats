@@ -19,7 +19,7 @@ setup_file() {
 	PORT=$(pick_port)
 	lighttpd=$(tool_path "$LIGHTTPD")
 	CONF_PORT=$PORT CONF_RUNDIR=$(stack_rundir run) CONF_SBINDIR=$(stack_sbindir) \
-	CONF_MODEL=$(stack_model) CONF_WWWDIR=$top_srcdir/www \
+	CONF_MODEL=$(stack_model) CONF_WWWDIR=$TEST_WWW \
 		render_conf "$top_srcdir/www/conf/lighttpd.conf" "$STACK_DIR/lighttpd.conf"
 	stack_launch lighttpd "$lighttpd" -D -f "$STACK_DIR/lighttpd.conf"
 	wait_ready "http://127.0.0.1:$PORT/"

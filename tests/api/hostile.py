@@ -49,7 +49,18 @@ import urllib.parse
 TIMEOUT = float(os.environ.get("HOSTILE_TIMEOUT", "20"))
 BUDGET = float(os.environ.get("HOSTILE_BUDGET", "900"))
 ENVELOPE = ["message", "method", "status-code", "timestamp", "url", "data"]
-STACKS = ("lighttpd", "nginx")
+STACKS = ("lighttpd", "nginx", "apache", "proxyfcgi", "cgi")
+# Where the API is mounted (plain CGI: /cgi-bin/tagifai.cgi): inserted in
+# front of the path of every corpus request line and of expected Locations.
+PREFIX = os.environ.get("HOSTILE_PREFIX", "").encode()
+# How the stack's workers must behave across the batch: "exact" (the same
+# processes throughout), "keep" (those at the start stay alive; the web
+# server may start more: mod_fcgid spawns on demand), "none" (plain CGI:
+# a process per request, a crash shows in the answer itself).
+WORKERS = os.environ.get("HOSTILE_WORKERS", "exact")
+# 0: the web server's own errors are not ours to shape (plain CGI: the
+# host's server config answers them; the .htaccess is checked elsewhere).
+WEB_JSON = os.environ.get("HOSTILE_WEB_JSON", "1") != "0"
 
 
 class Answer:
@@ -114,8 +125,18 @@ def parse(raw, head_request):
         return status, headers, rest, interim, False
 
 
+def with_prefix(raw):
+    """raw with PREFIX inserted before the path of its request line (when
+    the line has the form METHOD SP /PATH)."""
+    sp = raw.find(b" ")
+    if PREFIX and 0 < sp < 16 and raw[sp + 1:sp + 2] == b"/":
+        return raw[:sp + 1] + PREFIX + raw[sp + 1:]
+    return raw
+
+
 def exchange(host, port, raw, shut):
     """Sends raw, reads one answer until complete, closed or timed out."""
+    raw = with_prefix(raw)
     a = Answer()
     head_request = raw.startswith(b"HEAD ")
     deadline = time.monotonic() + TIMEOUT
@@ -184,6 +205,12 @@ def manifest_line(manifest, name):
     return fields
 
 
+def common_app_statuses(expect):
+    """The app:NNN statuses of the unprefixed outcomes: the row's CHECK is
+    about those answers (a stack's own alternatives are not checked)."""
+    return [w[4:] for w in expect.split() if w.startswith("app:")]
+
+
 def outcomes(expect, stack):
     """(shut, allowed outcomes for stack, {allow:, location:})."""
     shut, want, common, mine = False, {}, [], []
@@ -210,6 +237,10 @@ def status_ok(pattern, status):
     return str(status) == pattern
 
 
+def status_ok_any(patterns, status):
+    return any(status_ok(p, status) for p in patterns)
+
+
 def printable(v):
     return all(0x20 <= ord(c) < 0x7f for c in v)
 
@@ -223,7 +254,7 @@ def check_location(a, want, problems):
         problems.append("Location %r is not printable ASCII" % loc)
     if want is not None:
         got = urllib.parse.unquote_to_bytes(urllib.parse.urlsplit(loc).path)
-        if got != urllib.parse.unquote_to_bytes(want):
+        if got != PREFIX + urllib.parse.unquote_to_bytes(want):
             problems.append("Location path %r, expected %r" % (got, want))
 
 
@@ -267,12 +298,43 @@ def check_app(a, head_request, check, want, problems):
                 isinstance(e.get("type"), str) for e in d):
             problems.append("422 detail is not a list of {loc,msg,type}")
     if check != "-":
-        r = subprocess.run(["jq", "-e", check], input=a.body,
-                           stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, timeout=30)
-        if r.returncode != 0:
-            problems.append("jq check failed: %s %s" %
-                            (check, r.stderr.decode(errors="replace")))
+        jq_check(a.body, check, problems)
+
+
+def jq_check(body, check, problems):
+    """The MANIFEST's jq expression must be true on body."""
+    r = subprocess.run(["jq", "-e", check], input=body,
+                       stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, timeout=30)
+    if r.returncode != 0:
+        problems.append("jq check failed: %s %s" %
+                        (check, r.stderr.decode(errors="replace")))
+
+
+def check_web(a, head_request, check, app_statuses, problems):
+    """An error the web server answered itself: JSON like the
+    application's, {"detail": ...}; a 413 must also pass the row's CHECK
+    of the application's own 413."""
+    if a.status < 400 or not WEB_JSON:
+        return
+    ct = a.header("content-type") or ""
+    if not ct.startswith("application/json"):
+        problems.append("web server's %d: Content-Type %r is not "
+                        "application/json" % (a.status, ct))
+    if head_request:
+        return
+    try:
+        doc = json.loads(a.body.decode("utf-8", errors="strict"))
+    except (UnicodeDecodeError, ValueError) as e:
+        problems.append("web server's %d: body is not strict UTF-8 JSON: "
+                        "%s" % (a.status, e))
+        return
+    if not isinstance(doc, dict) or not isinstance(doc.get("detail"), str):
+        problems.append("web server's %d: body is not {\"detail\": "
+                        "string}" % a.status)
+    # 413: the one body limit gives one message, whichever layer refuses
+    if check != "-" and a.status == 413 and "413" in app_statuses:
+        jq_check(a.body, check, problems)
 
 
 def check_case(host, port, stack, corpus, manifest, name):
@@ -315,8 +377,18 @@ def check_case(host, port, stack, corpus, manifest, name):
             problems.append("the application answered %d" % a.status)
         if a.status in (502, 503, 504):
             problems.append("%d: the worker died or hung" % a.status)
+        elif not from_app and a.status >= 500 and \
+                "web:%d" % a.status not in allowed:
+            problems.append("the web server answered %d to a client's "
+                            "request" % a.status)
+        checked = common_app_statuses(expect)
+        if check != "-" and str(a.status) not in checked and \
+                not status_ok_any(checked, a.status):
+            check = "-"
         if from_app:
             check_app(a, raw.startswith(b"HEAD "), check, want, problems)
+        else:
+            check_web(a, raw.startswith(b"HEAD "), check, checked, problems)
     if b"root:x:0:0" in a.body:
         problems.append("the answer leaks /etc/passwd")
     if not problems:
@@ -435,7 +507,15 @@ def run_batch(host, port, stack, corpus, stack_dir, results, text, tag):
                         problems.append("after %s: the service no longer "
                                         "answers a valid request" % name)
                         problems += p
-                else:
+                elif WORKERS == "keep":
+                    now = workers(stack_dir)
+                    gone = [w for w in prev if w not in now]
+                    if gone:
+                        problems.append("after %s: workers died "
+                                        "(crash or restart):" % name)
+                        problems += ["  gone: " + w for w in gone]
+                    prev = now
+                elif WORKERS == "exact":
                     now = workers(stack_dir)
                     if now != prev:
                         problems.append("after %s: the workers changed "

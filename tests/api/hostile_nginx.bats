@@ -21,7 +21,7 @@ setup_file() {
 	mkdir -p "$run/tmp"
 	[ "$(id -u)" != 0 ] || chown "$(stack_user):$(stack_group)" "$run/tmp"
 	model=$(stack_model)
-	www=$top_srcdir/www
+	www=$TEST_WWW
 	CONF_PORT=$PORT CONF_RUNDIR=$run CONF_SBINDIR=$(stack_sbindir) \
 	CONF_MODEL=$model CONF_WWWDIR=$www \
 		render_conf "$top_srcdir/www/conf/nginx.conf" "$STACK_DIR/nginx.conf"

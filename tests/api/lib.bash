@@ -38,7 +38,8 @@ REF_DIR=$SHARED_DIR/peers/fastapi
 ARTIFACTS_DIR=$REF_DIR/artifacts
 HOLDOUT=$REF_DIR/reference/holdout_predictions.jsonl
 # The body limit the tests configure (--max-body / TAGIFAI_MAX_BODY): above
-# the 191-text holdout request (~30 KB), far below the web servers' 2 MiB.
+# the 191-text holdout request (~30 KB); rendered into the web servers' own
+# limit too (a multiple of 1024: lighttpd counts KiB).
 TEST_MAX_BODY=65536
 APACHE_MODULES=/usr/lib/apache2/modules
 STOP_WAIT=${STOP_WAIT:-10}       # seconds before SIGKILL in stack_stop
@@ -96,6 +97,16 @@ stack_init() {
 	done
 	[ -x "$TAGIFAI_FCGI" ] || { echo "server binary $TAGIFAI_FCGI is missing (build it first)" >&2; return 1; }
 	[ -d "$TEST_WWW" ] || { echo "page directory $TEST_WWW is missing (run make first)" >&2; return 1; }
+	# The servers' user may not enter the build tree (a checkout in a 0700
+	# home directory): they get copies of the pages, as an install would.
+	if [ "$TEST_WWW" != "$STACK_DIR/www" ]; then
+		rm -rf "$STACK_DIR/www"
+		cp -R "$TEST_WWW" "$STACK_DIR/www" && chmod -R a+rX "$STACK_DIR/www" || return 1
+		TEST_WWW=$STACK_DIR/www
+	fi
+	# the JSON bodies of the errors the web servers answer themselves
+	sh "$top_srcdir/www/error_pages.sh" "$STACK_DIR/errors" "$TEST_MAX_BODY" &&
+		chmod -R a+rX "$STACK_DIR/errors" || return 1
 	export STACK_DIR TEST_WWW
 }
 
@@ -136,7 +147,8 @@ sed_esc() { printf '%s' "$1" | sed 's/[\\&|]/\\&/g'; }
 
 # Fill in a shipped config template.  Usage: render_conf SRC DST with the
 # placeholder values in CONF_PORT CONF_RUNDIR CONF_SBINDIR CONF_MODEL CONF_WWWDIR
-# (the others are fixed: 127.0.0.1, the stack user, TEST_MAX_BODY).
+# (the others are fixed: 127.0.0.1, the stack user, TEST_MAX_BODY and the
+# error pages of stack_init).
 # Fails if a placeholder is left over.
 render_conf() {
 	local src=$1 dst=$2
@@ -149,7 +161,9 @@ render_conf() {
 	    -e "s|@WWWDIR@|$(sed_esc "${CONF_WWWDIR:?}")|g" \
 	    -e "s|@USER@|$(stack_user)|g" \
 	    -e "s|@GROUP@|$(stack_group)|g" \
+	    -e "s|@ERRORDIR@|$(sed_esc "$STACK_DIR/errors")|g" \
 	    -e "s|@MAX_BODY@|$TEST_MAX_BODY|g" \
+	    -e "s|@MAX_BODY_KIB@|$((TEST_MAX_BODY / 1024))|g" \
 	    "$src" > "$dst" || return 1
 	if grep -n '@[A-Z_]*@' "$dst" | grep -v '@LIKE_THIS@'; then
 		echo "render_conf: placeholder left in $dst" >&2
@@ -431,4 +445,66 @@ slow_client_check() {
 	wait "$client"
 	sed "s/^/# /" "$STACK_DIR/stalled.out" >&3
 	grep -q '^closed' "$STACK_DIR/stalled.out"
+}
+
+# The shipped Apache stacks, started on 127.0.0.1:PORT from STACK_DIR
+# (stack_init "$APACHE2" first; "$SPAWN_FCGI" too for proxy_fcgi).
+# Usage: stack_up_apache_fcgid PORT [EDIT-COMMAND...]: mod_fcgid with
+#   www/conf/apache-fcgid.conf (the command, if any, is run with the
+#   rendered site config's path as last argument before Apache starts);
+# stack_up_apache_proxy PORT: mod_proxy_fcgi with apache-proxy-fcgi.conf and
+#   2 workers from spawn-fcgi on $STACK_DIR/run/tagifai.sock;
+# stack_up_cgi PORT: plain CGI, www/conf/htaccess as cgi-bin/.htaccess, as a
+#   shared host sets it up (API at /cgi-bin/tagifai.cgi).
+stack_up_apache_fcgid() {
+	local port=$1 run site=$STACK_DIR/apache-fcgid.conf
+	shift
+	run=$(stack_rundir run)
+	CONF_PORT=$port CONF_RUNDIR=$run CONF_SBINDIR=$(stack_sbindir) \
+	CONF_MODEL=$(stack_model) CONF_WWWDIR=$TEST_WWW \
+		render_conf "$top_srcdir/www/conf/apache-fcgid.conf" "$site" || return 1
+	[ $# -eq 0 ] || "$@" "$site" || return 1
+	apache_main_conf "$STACK_DIR/apache2.conf" "$port" "$run" event \
+		"$site" fcgid alias rewrite reqtimeout &&
+	apache_start "$STACK_DIR/apache2.conf" "$run" &&
+	wait_ready "http://127.0.0.1:$port/"
+}
+
+stack_up_apache_proxy() {
+	local port=$1 run model site=$STACK_DIR/apache-proxy-fcgi.conf
+	run=$(stack_rundir run)
+	model=$(stack_model)
+	CONF_PORT=$port CONF_RUNDIR=$run CONF_SBINDIR=$(stack_sbindir) \
+	CONF_MODEL=$model CONF_WWWDIR=$TEST_WWW \
+		render_conf "$top_srcdir/www/conf/apache-proxy-fcgi.conf" "$site" &&
+	stack_spawn_fcgi "$run/tagifai.sock" 2 "$STACK_DIR/sbin/tagifai-fcgi" \
+		--model "$model" --www "$TEST_WWW" --max-body "$TEST_MAX_BODY" &&
+	apache_main_conf "$STACK_DIR/apache2.conf" "$port" "$run" event \
+		"$site" proxy proxy_fcgi alias rewrite &&
+	apache_start "$STACK_DIR/apache2.conf" "$run" &&
+	wait_ready "http://127.0.0.1:$port/"
+}
+
+stack_up_cgi() {
+	local port=$1 run cgibin=$STACK_DIR/docroot/cgi-bin
+	run=$(stack_rundir run)
+	apache_main_conf "$STACK_DIR/apache2.conf" "$port" "$run" prefork \
+		"$STACK_DIR/site.conf" cgi env mime headers || return 1
+	mkdir -p "$cgibin"
+	cp "$TAGIFAI_FCGI" "$cgibin/tagifai.cgi"
+	chmod 755 "$cgibin" "$cgibin/tagifai.cgi"
+	CONF_PORT=$port CONF_RUNDIR=$run CONF_SBINDIR=$cgibin \
+	CONF_MODEL=$(stack_model) CONF_WWWDIR=$TEST_WWW \
+		render_conf "$top_srcdir/www/conf/htaccess" "$cgibin/.htaccess" || return 1
+	# what a shared host gives a customer: the overrides www/conf/htaccess
+	# documents as needed, in the docroot
+	cat > "$STACK_DIR/site.conf" <<-CONF
+	AccessFileName .htaccess
+	<Directory "$STACK_DIR/docroot">
+	    AllowOverride AuthConfig FileInfo Options=ExecCGI
+	    Require all granted
+	</Directory>
+	CONF
+	apache_start "$STACK_DIR/apache2.conf" "$run" &&
+	wait_ready "http://127.0.0.1:$port/cgi-bin/tagifai.cgi/"
 }

@@ -7,18 +7,23 @@
 # The API contract through every web-server stack.
 DEPLOY_API_TESTS = tests/api/lighttpd.bats tests/api/nginx.bats \
 	tests/api/apache.bats tests/api/apache_proxy.bats tests/api/apache_proxy_tcp.bats \
-	tests/api/cgi_apache.bats tests/api/serve.bats tests/api/examples.bats
+	tests/api/cgi_apache.bats tests/api/serve.bats tests/api/examples.bats \
+	tests/api/anywhere.bats
 TESTS += $(DEPLOY_API_TESTS)
 EXTRA_DIST += $(DEPLOY_API_TESTS) tests/api/lib.bash tests/api/contract.bash
 
 # The hostile-input corpus (tests/hostile/: one raw HTTP
 # request per .http file, expectations in MANIFEST, both written by
 # tests/hostile/generate.py) sent through real web servers: lighttpd
-# (hostile.bats) and nginx + spawn-fcgi (hostile_nginx.bats), with
+# (hostile.bats), nginx + spawn-fcgi (hostile_nginx.bats), Apache with
+# mod_fcgid, mod_proxy_fcgi and plain CGI (hostile_apache, _proxyfcgi,
+# _cgi.bats), with
 # tests/api/hostile.py as the raw TCP client and checker (one batch
 # process per suite, each @test reporting its case's recorded result).  The corpus
 # directory is distributed whole (EXTRA_DIST copies a directory entirely).
-HOSTILE_TESTS = tests/api/hostile.bats tests/api/hostile_nginx.bats
+HOSTILE_TESTS = tests/api/hostile.bats tests/api/hostile_nginx.bats \
+	tests/api/hostile_apache.bats tests/api/hostile_proxyfcgi.bats \
+	tests/api/hostile_cgi.bats
 TESTS += $(HOSTILE_TESTS)
 EXTRA_DIST += $(HOSTILE_TESTS) tests/api/hostile_common.bash \
 	tests/api/hostile.py tests/hostile

@@ -48,6 +48,11 @@ teardown_file() {
 	grep -q 'client_body_timeout' "$STACK_DIR/nginx.conf"
 }
 
+@test "nginx: errors the web server answers itself are JSON, with the one body limit" {
+	grep -qx "    client_max_body_size $TEST_MAX_BODY;" "$STACK_DIR/nginx.conf"
+	contract_front_door_errors "$BASE"
+}
+
 @test "nginx /: GET / answers the envelope with empty data" {
 	contract_root "$BASE"
 }
@@ -260,6 +265,22 @@ teardown_file() {
 		[ "$role" = app ] && pid_matches "$pid" "$st" && n=$((n + 1))
 	done < "$STACK_DIR/pids"
 	[ "$n" = 2 ]
+}
+
+@test "nginx: with the application down, nginx's 502 is JSON" {
+	local pid st role
+	while read -r pid st role; do
+		[ "$role" = app ] && pid_matches "$pid" "$st" && kill -TERM "$pid"
+	done < "$STACK_DIR/pids"
+	for ((i = 0; i < 50; i++)); do
+		[ ! -S "$STACK_DIR/run/tagifai.sock" ] && break
+		http GET "$BASE/" && [ "$STATUS" = 502 ] && break
+		sleep 0.1
+	done
+	http GET "$BASE/"
+	expect_error 502
+	http POST "$BASE/predict" -H 'Content-Type: application/json' -d '{"texts":[{"text":"x"}]}'
+	expect_error 502
 }
 
 @test "nginx: teardown leaves no process behind" {

@@ -3,8 +3,9 @@
 # tests/api/serve.bats - www/serve.sh, the script behind `make serve`: it
 # serves the built tagifai-fcgi through lighttpd in the foreground on the
 # port asked for, prints the URLs, and refuses a busy port.  The served model
-# is the reference import (TAGIFAI_MODEL), the run directory is
-# $top_builddir/run/serve-PORT (removed in teardown_file).
+# is the reference import (TAGIFAI_MODEL).  As root the run directory is
+# /run/tagifai-fcgi/serve-PORT, where lighttpd's user (www-data) can read
+# and write whatever the checkout may keep from it (removed in teardown_file).
 
 load lib
 load contract
@@ -14,6 +15,11 @@ setup_file() {
 	local port
 	port=$(pick_port)
 	export SERVE_PORT=$port
+	if [ "$(id -u)" = 0 ]; then
+		export SERVE_RUN=/run/tagifai-fcgi/serve-$port
+	else
+		export SERVE_RUN=$top_builddir/run/serve-$port
+	fi
 	export SERVE_MODEL
 	SERVE_MODEL=$(stack_model)
 	stack_launch serve env PORT="$port" TAGIFAI_MODEL="$SERVE_MODEL" \
@@ -26,8 +32,7 @@ setup_file() {
 
 teardown_file() {
 	stack_stop
-	rm -rf "$top_builddir/run/serve-$SERVE_PORT"
-	rmdir "$top_builddir/run" 2>/dev/null || true
+	rm -rf "$SERVE_RUN"
 }
 
 @test "serve: prints the URL and the /docs URL" {
@@ -39,7 +44,7 @@ teardown_file() {
 	local pid
 	pid=$(awk '$3 == "serve" { print $1 }' "$STACK_DIR/pids")
 	tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -- ' -D -f '
-	[ -f "$top_builddir/run/serve-$SERVE_PORT/lighttpd.conf" ]
+	[ -f "$SERVE_RUN/lighttpd.conf" ]
 }
 
 @test "serve: GET / answers the envelope" {
@@ -53,6 +58,27 @@ teardown_file() {
 @test "serve: /docs is served" {
 	http GET "$BASE/docs"
 	expect_status 200
+}
+
+@test "serve: errors lighttpd answers itself are JSON, with the one body limit" {
+	contract_front_door_errors "$BASE"
+}
+
+@test "serve: as root, nothing the server's user opens is in the checkout" {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+	local f
+	grep -q '^server.username *= *"www-data"' "$SERVE_RUN/lighttpd.conf"
+	# every path in the rendered config is under the run directory
+	# (file paths: quoted absolute paths that are not a URL prefix "/x" =>)
+	grep -v '^[[:space:]]*#' "$SERVE_RUN/lighttpd.conf" | grep -o '"/[^"]*"[[:space:]]*[^[:space:]]*' |
+		grep -v '=>$' | cut -d'"' -f2 | sed 's/ .*//' > "$BATS_TEST_TMPDIR/paths"
+	[ -s "$BATS_TEST_TMPDIR/paths" ]
+	while read -r f; do
+		[[ "$f" == "$SERVE_RUN"/* ]] || { echo "outside the run directory: $f" >&2; return 1; }
+	done < "$BATS_TEST_TMPDIR/paths"
+	# and www-data can read the pages and the model copy
+	setpriv --reuid=www-data --regid=www-data --clear-groups \
+		test -r "$SERVE_RUN/www/docs.html" -a -r "$SERVE_RUN/errors/413.json"
 }
 
 @test "serve: a second serve on the same port says the port is busy" {

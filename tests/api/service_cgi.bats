@@ -13,7 +13,8 @@ setup_file() {
 }
 
 setup() {
-	SERVICE_ARGS="--www $top_srcdir/www"
+	SERVICE_WWW=$top_srcdir/www
+	SERVICE_ARGS=
 	unset CGI_HTTP_X_REQUEST_ID
 	server_pid=
 }
@@ -210,7 +211,9 @@ assert_422() {  # BODY LOC MSG TYPE
 cgi_no_length() {
 	cgi_env_for POST /predict ""
 	cgi_rc=0
-	env -i "${cgi_env[@]}" "$BIN" --model "$MODEL" ${SERVICE_ARGS:-} \
+	local -a www=()
+	[ -z "${SERVICE_WWW:-}" ] || www=(--www "$SERVICE_WWW")
+	env -i "${cgi_env[@]}" "$BIN" --model "$MODEL" "${www[@]}" ${SERVICE_ARGS:-} \
 		<"$1" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/stderr" ||
 		cgi_rc=$?
 	split_answer "$BATS_TEST_TMPDIR/out"
@@ -335,7 +338,7 @@ cgi_no_length() {
 }
 
 @test "--prefix mounts the API under a path (nginx style SCRIPT_NAME)" {
-	SERVICE_ARGS="--www $top_srcdir/www --prefix /api"
+	SERVICE_ARGS="--prefix /api"
 	cgi GET /api/args
 	[ "$status_code" = 200 ]
 	cgi GET /api

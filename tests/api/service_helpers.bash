@@ -70,7 +70,11 @@ cgi() {
 	[ $# -ge 3 ] && len=$(wc -c <"$in" | tr -d ' ')
 	cgi_env_for "$method" "$uri" "$len"
 	cgi_rc=0
-	env -i "${cgi_env[@]}" "$BIN" --model "$MODEL" ${SERVICE_ARGS:-} \
+	# SERVICE_WWW apart from SERVICE_ARGS (split on spaces): the checkout's
+	# path may hold spaces
+	local -a www=()
+	[ -z "${SERVICE_WWW:-}" ] || www=(--www "$SERVICE_WWW")
+	env -i "${cgi_env[@]}" "$BIN" --model "$MODEL" "${www[@]}" ${SERVICE_ARGS:-} \
 		<"$in" >"$out" 2>"$BATS_TEST_TMPDIR/stderr" || cgi_rc=$?
 	split_answer "$out"
 }

@@ -13,27 +13,23 @@ load lib
 
 BODY_TIMEOUT=2
 
+# The site config for this suite (its path is the last argument).
+slow_site_edit() {
+	local site=$1
+	# one process, so a held process would stall every other request
+	sed -i -e 's/^FcgidMaxProcessesPerClass .*/FcgidMaxProcessesPerClass 1/' "$site"
+	printf 'RequestReadTimeout header=5 body=%s\n' "$BODY_TIMEOUT" >> "$site"
+	# the application's access log shows which requests reached it
+	printf 'FcgidInitialEnv TAGIFAI_ACCESS_LOG 1\n' >> "$site"
+	printf 'LogFormat "%%r %%>s" slow\nCustomLog %s/access.log slow\n' \
+		"$STACK_DIR/run" >> "$site"
+}
+
 setup_file() {
 	stack_init "$APACHE2"
-	local port run
+	local port
 	port=$(pick_port)
-	run=$(stack_rundir run)
-	CONF_PORT=$port CONF_RUNDIR=$run CONF_SBINDIR=$(stack_sbindir) \
-	CONF_MODEL=$(stack_model) CONF_WWWDIR=$TEST_WWW \
-		render_conf "$top_srcdir/www/conf/apache-fcgid.conf" "$STACK_DIR/apache-fcgid.conf"
-	# one process, so a held process would stall every other request
-	sed -i -e 's/^FcgidMaxProcessesPerClass .*/FcgidMaxProcessesPerClass 1/' \
-		"$STACK_DIR/apache-fcgid.conf"
-	printf 'RequestReadTimeout header=5 body=%s\n' "$BODY_TIMEOUT" \
-		>> "$STACK_DIR/apache-fcgid.conf"
-	# the application's access log shows which requests reached it
-	printf 'FcgidInitialEnv TAGIFAI_ACCESS_LOG 1\n' >> "$STACK_DIR/apache-fcgid.conf"
-	apache_main_conf "$STACK_DIR/apache2.conf" "$port" "$run" event \
-		"$STACK_DIR/apache-fcgid.conf" fcgid alias reqtimeout
-	printf 'LogFormat "%%r %%>s" slow\nCustomLog %s/access.log slow\n' "$run" \
-		>> "$STACK_DIR/apache2.conf"
-	apache_start "$STACK_DIR/apache2.conf" "$run"
-	wait_ready "http://127.0.0.1:$port/"
+	stack_up_apache_fcgid "$port" slow_site_edit
 	export BASE=http://127.0.0.1:$port
 }
 

@@ -365,14 +365,14 @@ CASES = [
     ("json-deep-60000", post(deep), "app:400", PARSE_400,
      "60000 '[' (under --max-body): Python raises RecursionError, FastAPI "
      "answers 400"),
-    ("json-deep-100000", post(deep_huge), "app:413", TOO_LARGE,
-     "100000 '[' is over --max-body: refused before parsing"),
+    ("json-deep-100000", post(deep_huge), "app:413 web:413", TOO_LARGE,
+     "100000 '[' is over --max-body: refused before parsing; the web servers refuse it themselves with the same JSON 413 (one limit)"),
     ("json-deep-in-texts", post(deep_texts), "app:400", PARSE_400,
      "30000 nested arrays as the texts value"),
     ("json-deep-950", post(nested_over), "app:400", PARSE_400,
      "950 levels: over PYJSON_MAX_DEPTH (900), where CPython also fails"),
-    ("json-huge-over-limit", post(over_limit), "app:413", TOO_LARGE,
-     "valid JSON a little over --max-body; the servers allow 2 MiB"),
+    ("json-huge-over-limit", post(over_limit), "app:413 web:413", TOO_LARGE,
+     "valid JSON a little over --max-body; the servers allow 2 MiB; the web servers refuse it themselves with the same JSON 413 (one limit)"),
 
     # --- invalid UTF-8 and lone surrogates in texts ------------------------
     ("utf8-invalid-byte", post(b'{"texts":[{"text":"a\xffb"}]}'), "app:422",
@@ -400,9 +400,9 @@ CASES = [
     ("cl-shorter-than-body", post(texts(KNOWN), length=12), "app:422",
      jd(texts(KNOWN)[:12]), "Content-Length 12: the app sees a truncated document"),
     ("cl-longer-than-body", post(texts(KNOWN), length=4000),
-     "shut web:400 close",
+     "shut web:400 close apache=web:500",
      "-", "Content-Length 4000, fewer bytes, then the client closes: the "
-     "web server never passes it on (lighttpd and nginx close or 400)"),
+     "web server never passes it on (lighttpd and nginx close or 400); Apache + mod_fcgid 2.3.9 answers 500 ('can't get data from http client': a known limit of mod_fcgid, see doc/API.md)"),
     ("cl-negative", post(texts(KNOWN), length=-5), "web:400", "-",
      "negative Content-Length: the web servers answer 400"),
     ("cl-non-numeric", post(texts(KNOWN), length="abc"), "web:400", "-",
@@ -415,12 +415,12 @@ CASES = [
      "two different Content-Length headers: 400 (request smuggling guard)"),
     ("cl-huge-number", post(texts(KNOWN), length="9" * 30), "shut web:4xx",
      "-", "30-digit Content-Length: 400 or 413 from the web server"),
-    ("cl-over-web-limit", post(texts(KNOWN), length=3000000), "shut web:413",
+    ("cl-over-web-limit", post(texts(KNOWN), length=3000000), "shut web:413 cgi=web:400",
      "-", "3 MB announced, over the servers' 2 MiB limit: 413 from the "
-     "web server before any body is read"),
+     "web server before any body is read; plain CGI: the host's limit, the client's half-close makes it a 400"),
     ("cl-over-app-limit-text-plain",
-     post(over_limit, ctype="text/plain"), "app:413", TOO_LARGE,
-     "size is checked before the media type"),
+     post(over_limit, ctype="text/plain"), "app:413 web:413", TOO_LARGE,
+     "size is checked before the media type; the web servers refuse it themselves with the same JSON 413 (one limit)"),
     ("post-without-length", post(None, length=False),
      "app:422 lighttpd=web:411", d0("value_error.missing", ["body"]),
      "POST without Content-Length or body: an empty body; lighttpd "
@@ -445,14 +445,14 @@ CASES = [
     ("chunked-over-app-limit",
      post_chunked(chunked(*[over_limit[i:i + 8192]
                             for i in range(0, len(over_limit), 8192)])),
-     "app:413", TOO_LARGE, "a chunked body over --max-body"),
-    ("chunked-bad-size", post_chunked(b"zz\r\nabc\r\n0\r\n\r\n"), "web:400",
-     "-", "a chunk size that is not hex: 400 from the web server"),
+     "app:413 web:413", TOO_LARGE, "a chunked body over --max-body; the web servers refuse it themselves with the same JSON 413 (one limit)"),
+    ("chunked-bad-size", post_chunked(b"zz\r\nabc\r\n0\r\n\r\n"), "web:400 apache=web:400 apache=app:422",
+     "-", "a chunk size that is not hex: 400 from the web server; mod_fcgid passes on what it read before Apache's chunk decoder failed: the app refuses it as invalid JSON (422)"),
     ("chunked-huge-size", post_chunked(b"ffffffffffffffffff\r\nab\r\n"),
-     "shut web:4xx close", "-",
+     "shut web:4xx close apache=web:4xx apache=close apache=app:422", "-",
      "an overflowing chunk size: the web server refuses it"),
     ("chunked-truncated", post_chunked(chunked('{"texts":[', end=False)),
-     "shut web:400 close", "-",
+     "shut web:400 close apache=web:500", "-",
      "no last chunk, then the client closes: never reaches the app"),
     ("chunked-and-content-length",
      post_chunked(chunked(texts(KNOWN))).replace(
@@ -461,9 +461,9 @@ CASES = [
      "-", "both framings: RFC 9112 says reject or let chunked win"),
     ("transfer-encoding-gzip",
      post_chunked(chunked(texts(KNOWN)), te=b"gzip, chunked"),
-     "web:4xx lighttpd=web:501 nginx=web:501", "-",
+     "web:4xx lighttpd=web:501 nginx=web:501 apache=app:200 proxyfcgi=app:200 cgi=app:200", "-",
      "a transfer coding the servers do not implement: both answer "
-     "501 Not Implemented (the RFC 9112 answer for it)"),
+     "501 Not Implemented (the RFC 9112 answer for it); Apache decodes the last coding (chunked) and ignores the rest, passing the body on"),
 
     # --- methods on known routes ---------------------------------------------
     ("method-get-predict", request("GET", "/predict"), "app:405 allow:POST",
@@ -479,18 +479,18 @@ CASES = [
     ("method-options-predict", request("OPTIONS", "/predict"),
      "app:405 allow:POST", NOT_ALLOWED, "OPTIONS (no CORS here)"),
     ("method-trace-predict", request("TRACE", "/predict"),
-     "app:405 allow:POST nginx=web:405",
-     NOT_ALLOWED, "TRACE: nginx refuses it itself with 405"),
+     "app:405 allow:POST nginx=web:405 apache=web:405 proxyfcgi=web:405 cgi=web:200",
+     NOT_ALLOWED, "TRACE: nginx refuses it itself with 405; Apache refuses it with TraceEnable off (405); under plain CGI the host's TraceEnable decides, which a .htaccess cannot change"),
     ("method-propfind-predict", request("PROPFIND", "/predict"),
      "app:405 allow:POST", NOT_ALLOWED, "WebDAV PROPFIND"),
     ("method-made-up-predict", request("FROBNICATE", "/predict"),
      "app:405 allow:POST lighttpd=web:501", NOT_ALLOWED,
      "an unknown method: lighttpd answers 501 Not Implemented itself"),
-    ("method-lowercase-get", request("get", "/"), "web:400 lighttpd=web:501",
-     "-", "methods are case-sensitive: nginx 400, lighttpd 501"),
+    ("method-lowercase-get", request("get", "/"), "web:400 lighttpd=web:501 apache=app:405 proxyfcgi=app:405 cgi=app:405",
+     "-", "methods are case-sensitive: nginx 400, lighttpd 501; Apache passes an unknown method on: the app's 405"),
     ("method-put-big-body", request("PUT", "/predict", over_limit),
-     "app:405 allow:POST", NOT_ALLOWED,
-     "the method is checked before the body size"),
+     "app:405 allow:POST web:413 cgi=app:405", NOT_ALLOWED,
+     "the method is checked before the body size; a web server with the one body limit refuses the body first (413)"),
     ("method-post-root", post(texts("a"), path="/"),
      "app:405 allow:GET,HEAD", NOT_ALLOWED, "POST on a GET route"),
     ("method-delete-args", request("DELETE", "/args/threshold"),
@@ -502,23 +502,23 @@ CASES = [
 
     # --- paths -------------------------------------------------------------
     ("path-traversal-dotdot", request("GET", "/static/../../etc/passwd"),
-     "app:404 web:400", NOT_FOUND,
+     "app:404 web:400 cgi=web:403", NOT_FOUND,
      "nginx refuses to leave the root (400); lighttpd normalises it to "
-     "/etc/passwd, which the app does not know"),
+     "/etc/passwd, which the app does not know; CGI: the .htaccess refuses any file but the program (403)"),
     ("path-traversal-encoded-dots",
-     request("GET", "/static/%2e%2e/%2e%2e/etc/passwd"), "app:404 web:400",
-     NOT_FOUND, "%2e%2e is .. after decoding"),
+     request("GET", "/static/%2e%2e/%2e%2e/etc/passwd"), "app:404 web:400 cgi=web:403",
+     NOT_FOUND, "%2e%2e is .. after decoding; CGI: the .htaccess refuses any file but the program (403)"),
     ("path-traversal-encoded-slash",
      request("GET", "/static/..%2f..%2f..%2fetc%2fpasswd"),
-     "app:404 web:400", NOT_FOUND, "%2f hides the slashes"),
+     "app:404 web:400 web:404", NOT_FOUND, "%2f hides the slashes; Apache: 404 for an encoded slash (AllowEncodedSlashes Off)"),
     ("path-traversal-backslash",
      request("GET", "/static/..\\..\\etc\\passwd"), "app:404 web:400",
      NOT_FOUND, "backslashes are not separators"),
     ("path-nul-escape-static", request("GET", "/static/x%00.css"),
-     "app:400 app:404 web:400", "-",
-     "%00 in the path: refused (400) or not found, never cut short"),
+     "app:400 app:404 web:400 web:404", "-",
+     "%00 in the path: refused (400) or not found, never cut short; Apache refuses %00 in a path with 404 before any module sees it"),
     ("path-nul-escape-predict", post(texts("a"), path="/predict%00"),
-     "app:400 app:404 web:400", "-", "/predict%00 is not /predict"),
+     "app:400 app:404 web:400 web:404", "-", "/predict%00 is not /predict; Apache refuses %00 in a path with 404 before any module sees it"),
     ("path-bad-escape", request("GET", "/args/%zz"), "app:400 web:400",
      "-", "a bad percent-escape in the path"),
     ("path-invalid-utf8-arg", request("GET", "/args/%ff%fe"),
@@ -529,13 +529,13 @@ CASES = [
     ("path-html-in-arg", request("GET", "/args/%3Cscript%3E%22"),
      "app:404", '.detail | test("<script>\\"")',
      "markup and quotes in the echoed name are JSON-escaped"),
-    ("path-long-6k", request("GET", long_path), "app:404", NOT_FOUND,
-     "a 6 KB path fits the servers' request-line buffers"),
+    ("path-long-6k", request("GET", long_path), "app:404 apache=web:403 cgi=web:403", NOT_FOUND,
+     "a 6 KB path fits the servers' request-line buffers; Apache maps the path to a file name over NAME_MAX: 403"),
     ("path-huge-20k", request("GET", huge_path), "web:4xx", "-",
      "a 20 KB request line: nginx 414, lighttpd 431"),
     ("path-absolute-form", request("GET", "http://127.0.0.1/args/threshold"),
-     "app:200", '.data.threshold != null',
-     "absolute-form request target (RFC 9112 3.2.2)"),
+     "app:200 apache=app:404 proxyfcgi=app:404 cgi=web:404", '.data.threshold != null',
+     "absolute-form request target (RFC 9112 3.2.2); Apache passes the absolute-form path on as it is: the app's 404"),
     ("query-long-6k", request("GET", long_query), "app:200",
      '.data == {} and (.url | endswith("%s"))' % long_query[2:][-40:],
      "a 6 KB query string is echoed in url"),
@@ -585,8 +585,8 @@ CASES = [
 
     # --- the /api mount ------------------------------------------------------
     ("api-predict-valid", post(texts(KNOWN), path="/api/predict"),
-     "app:200", TAG + ' and (.url | endswith("/api/predict"))',
-     "the same service mounted at /api"),
+     "app:200 cgi=app:404", TAG + ' and (.url | endswith("/api/predict"))',
+     "the same service mounted at /api; plain CGI has no /api mount"),
     ("api-traversal-to-root", request("GET", "/api/../args/threshold"),
      "app:200 app:404 web:400",
      '(.data.threshold != null) or (.detail == "Not Found")',
@@ -594,7 +594,7 @@ CASES = [
      "app routes the raw REQUEST_URI, which keeps the dot segments, so "
      "404 (as uvicorn, which does not remove them) or 200 are both safe"),
     ("api-method-put", request("PUT", "/api/predict", "{}"),
-     "app:405 allow:POST", NOT_ALLOWED, "405 under the mount too"),
+     "app:405 allow:POST cgi=app:404", NOT_ALLOWED, "405 under the mount too; plain CGI has no /api mount"),
     ("api-unknown", request("GET", "/api/etc/passwd"), "app:404",
      NOT_FOUND, "unknown paths under the mount"),
 
@@ -604,7 +604,7 @@ CASES = [
     ("header-huge-20k", request("GET", "/", headers=[huge_header]),
      "web:4xx", "-", "a 20 KB header: nginx 400, lighttpd 431"),
     ("header-500-fields", request("GET", "/", headers=many_headers),
-     "app:200", ".data == {}", "500 header fields"),
+     "app:200 apache=web:400 proxyfcgi=web:400 cgi=web:400", ".data == {}", "500 header fields; Apache allows 100 (LimitRequestFields): 400"),
     ("header-request-id-hostile",
      request("GET", "/", headers=['X-Request-Id: "><script>'
                                   '\x01\x7f{}']), "app:200 web:400",
@@ -627,10 +627,10 @@ CASES = [
      b"\r\n\r\n", "shut web:400 close", "-",
      "TLS ClientHello bytes on the plain port"),
     ("request-line-no-version", b"GET /\r\n\r\n",
-     "shut web:400 close nginx=raw nginx=close", "-", "an HTTP/0.9 "
+     "shut web:400 close nginx=raw nginx=close apache=raw apache=close proxyfcgi=raw proxyfcgi=close cgi=raw cgi=close", "-", "an HTTP/0.9 "
      "request line: lighttpd refuses it; nginx still speaks HTTP/0.9 and "
      "sends the app's JSON body alone, or drops the request when it sees "
-     "our half-close first (a race)"),
+     "our half-close first (a race); Apache speaks HTTP/0.9 too"),
     ("request-line-bad-version", request("GET", "/", version="HTTP/x.y"),
      "web:400 lighttpd=web:505", "-", "a malformed version: nginx 400, "
      "lighttpd 505 HTTP Version Not Supported"),
@@ -693,7 +693,10 @@ def main():
     with open(os.path.join(HERE, "MANIFEST"), "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
     for bats, stack in (("hostile.bats", "lighttpd"),
-                        ("hostile_nginx.bats", "nginx")):
+                        ("hostile_nginx.bats", "nginx"),
+                        ("hostile_apache.bats", "apache"),
+                        ("hostile_proxyfcgi.bats", "proxyfcgi"),
+                        ("hostile_cgi.bats", "cgi")):
         p = os.path.join(BATS, bats)
         if os.path.exists(p):
             write_bats(p, stack)
