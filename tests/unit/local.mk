@@ -25,7 +25,8 @@ UNIT_TESTS += tests/unit/clean_test tests/unit/ngram_test \
 	tests/unit/vectorizer_test tests/unit/classifier_test \
 	tests/unit/artifact_test tests/unit/csv_test tests/unit/metrics_test \
 	tests/unit/split_test tests/unit/sklearn_export_test \
-	tests/unit/evaluate_test tests/unit/batch_test tests/unit/status_test
+	tests/unit/evaluate_test tests/unit/batch_test tests/unit/status_test \
+	tests/unit/train_args_test
 check_PROGRAMS += tests/unit/clean_tool tests/unit/float_repr_tool
 tests_unit_clean_test_CFLAGS = $(AM_CFLAGS) $(UTF8PROC_CFLAGS)
 tests_unit_clean_test_LDADD = $(CORE_LIBS)
@@ -43,6 +44,7 @@ tests_unit_sklearn_export_test_LDADD = $(CORE_LIBS)
 tests_unit_evaluate_test_LDADD = $(CORE_LIBS)
 tests_unit_batch_test_LDADD = $(CORE_LIBS)
 tests_unit_status_test_LDADD = $(CORE_LIBS)
+tests_unit_train_args_test_LDADD = $(CORE_LIBS)
 
 # schemas/ and fcgi/
 SERVICE_TEST_LIBS = fcgi/libservice.a $(SCHEMAS_LIBS) $(CORE_LIBS)
