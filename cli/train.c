@@ -15,7 +15,6 @@
 
 #include "cli/cli.h"
 #include "core/train.h"
-#include "util/file.h"
 
 static void
 usage(FILE *f)
@@ -47,30 +46,9 @@ static int
 read_args(const char *path, struct train_args *a)
 {
 	struct core_error err = { { 0 } };
-	enum core_status st;
-	enum util_status us;
-	char *buf = NULL;
-	size_t len = 0;
 
-	us = util_file_read(path, TRAIN_MAX_ARGS_BYTES, &buf, &len);
-	if (us == UTIL_ERR_IO) {
-		fprintf(stderr, "tagifai train: %s: %s\n", path,
-			strerror(errno));
-		return 1;
-	}
-	if (us == UTIL_ERR_LIMIT) {
-		fprintf(stderr, "tagifai train: %s: arguments larger than %zu "
-			"bytes\n", path, TRAIN_MAX_ARGS_BYTES);
-		return 1;
-	}
-	if (us != UTIL_OK) {
-		fprintf(stderr, "tagifai train: out of memory\n");
-		return 1;
-	}
-	st = train_args_parse(buf, len, a, &err);
-	free(buf);
-	if (st != CORE_OK) {
-		fprintf(stderr, "tagifai train: %s: %s\n", path, err.msg);
+	if (train_args_load(path, a, &err) != CORE_OK) {
+		fprintf(stderr, "tagifai train: %s\n", err.msg);
 		return 1;
 	}
 	return 0;

@@ -50,14 +50,15 @@ bad(struct core_error *err, const char *path, const char *fmt, ...)
 static enum core_status
 bad(struct core_error *err, const char *path, const char *fmt, ...)
 {
-	char what[CORE_ERROR_MAX];
+	char where[CORE_ERROR_MAX];
+	enum core_status st;
 	va_list ap;
 
+	snprintf(where, sizeof(where), "%s: corrupt model", path);
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	st = core_vfail_at(err, CORE_ERR_CORRUPT, where, fmt, ap);
 	va_end(ap);
-	return core_fail(err, CORE_ERR_CORRUPT, "%s: corrupt model: %s", path,
-			 what);
+	return st;
 }
 
 static uint32_t

@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,20 +16,6 @@
 
 #include "core/sklearn_export.h"
 #include "util/file.h"
-
-/* Fills err with "name: <message>" and returns CORE_ERR_INPUT. */
-__attribute__((format(printf, 3, 4)))
-static enum core_status
-invalid(struct core_error *err, const char *name, const char *fmt, ...)
-{
-	char msg[CORE_ERROR_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return core_fail(err, CORE_ERR_INPUT, "%s: %s", name, msg);
-}
 
 static enum core_status
 read_text(const char *path, char **text, size_t *len, struct core_error *err)
@@ -95,11 +80,11 @@ load_classes(const char *name, const cJSON *e, struct sklearn_export *x,
 
 	if (!cJSON_IsArray(cl) || cJSON_GetArraySize(cl) < 2 ||
 	    cJSON_GetArraySize(cl) > CORE_MAX_CLASSES)
-		return invalid(err, name, "\"classes\" must be an array of 2 "
+		return core_fail_at(err, CORE_ERR_INPUT, name, "\"classes\" must be an array of 2 "
 			       "to %d names", CORE_MAX_CLASSES);
 	cJSON_ArrayForEach(v, cl) {
 		if (!cJSON_IsString(v))
-			return invalid(err, name, "\"classes\"[%zu] is not a "
+			return core_fail_at(err, CORE_ERR_INPUT, name, "\"classes\"[%zu] is not a "
 				       "string", i);
 		x->classes[i++] = v->valuestring;
 	}
@@ -107,12 +92,12 @@ load_classes(const char *name, const cJSON *e, struct sklearn_export *x,
 	s->classes = x->classes;
 	if (!get_index(member(e, "other_index"), 0, (double)s->n_classes - 1,
 		       &k))
-		return invalid(err, name, "\"other_index\" must be a class "
+		return core_fail_at(err, CORE_ERR_INPUT, name, "\"other_index\" must be a class "
 			       "index");
 	s->other_index = (unsigned)k;
 	v = member(e, "threshold");
 	if (!cJSON_IsNumber(v))
-		return invalid(err, name, "\"threshold\" must be a number");
+		return core_fail_at(err, CORE_ERR_INPUT, name, "\"threshold\" must be a number");
 	s->threshold = v->valuedouble;
 	return CORE_OK;
 }
@@ -127,20 +112,20 @@ load_preprocessing(const char *name, const cJSON *pre,
 	size_t i = 0;
 
 	if (!cJSON_IsObject(pre))
-		return invalid(err, name, "\"preprocessing\" must be an object");
+		return core_fail_at(err, CORE_ERR_INPUT, name, "\"preprocessing\" must be an object");
 	v = member(pre, "lower");
 	if (!cJSON_IsBool(v))
-		return invalid(err, name, "\"preprocessing.lower\" must be "
+		return core_fail_at(err, CORE_ERR_INPUT, name, "\"preprocessing.lower\" must be "
 			       "true or false");
 	s->lower = cJSON_IsTrue(v);
 	v = member(pre, "stem");
 	if (!cJSON_IsBool(v))
-		return invalid(err, name, "\"preprocessing.stem\" must be "
+		return core_fail_at(err, CORE_ERR_INPUT, name, "\"preprocessing.stem\" must be "
 			       "true or false");
 	s->stem = cJSON_IsTrue(v);
 	v = member(pre, "stopwords");
 	if (!cJSON_IsArray(v))
-		return invalid(err, name, "\"preprocessing.stopwords\" must be "
+		return core_fail_at(err, CORE_ERR_INPUT, name, "\"preprocessing.stopwords\" must be "
 			       "an array");
 	s->n_stopwords = (size_t)cJSON_GetArraySize(v);
 	x->stopwords = calloc(s->n_stopwords + 1, sizeof(char *));
@@ -148,7 +133,7 @@ load_preprocessing(const char *name, const cJSON *pre,
 		return core_fail(err, CORE_ERR_NOMEM, "out of memory");
 	cJSON_ArrayForEach(w, v) {
 		if (!cJSON_IsString(w))
-			return invalid(err, name, "stopword %zu is not a "
+			return core_fail_at(err, CORE_ERR_INPUT, name, "stopword %zu is not a "
 				       "string", i);
 		x->stopwords[i++] = w->valuestring;
 	}
@@ -163,23 +148,23 @@ check_vectorizer(const char *name, const cJSON *vec, struct core_error *err)
 	const cJSON *v;
 
 	if (!cJSON_IsObject(vec))
-		return invalid(err, name, "\"vectorizer\" must be an object");
+		return core_fail_at(err, CORE_ERR_INPUT, name, "\"vectorizer\" must be an object");
 	v = member(vec, "analyzer");
 	if (!cJSON_IsString(v) || strcmp(v->valuestring, "char_wb") != 0)
-		return invalid(err, name, "only analyzer \"char_wb\" is "
+		return core_fail_at(err, CORE_ERR_INPUT, name, "only analyzer \"char_wb\" is "
 			       "supported");
 	v = member(vec, "lowercase");
 	if (v != NULL && !cJSON_IsTrue(v))
-		return invalid(err, name, "only lowercase=true is supported");
+		return core_fail_at(err, CORE_ERR_INPUT, name, "only lowercase=true is supported");
 	v = member(vec, "norm");
 	if (v != NULL && (!cJSON_IsString(v) || strcmp(v->valuestring, "l2")))
-		return invalid(err, name, "only norm=\"l2\" is supported");
+		return core_fail_at(err, CORE_ERR_INPUT, name, "only norm=\"l2\" is supported");
 	v = member(vec, "use_idf");
 	if (v != NULL && !cJSON_IsTrue(v))
-		return invalid(err, name, "only use_idf=true is supported");
+		return core_fail_at(err, CORE_ERR_INPUT, name, "only use_idf=true is supported");
 	v = member(vec, "sublinear_tf");
 	if (v != NULL && !cJSON_IsFalse(v))
-		return invalid(err, name, "only sublinear_tf=false is "
+		return core_fail_at(err, CORE_ERR_INPUT, name, "only sublinear_tf=false is "
 			       "supported");
 	return CORE_OK;
 }
@@ -202,13 +187,13 @@ load_vectorizer(const char *name, const cJSON *vec, struct sklearn_export *x,
 	    !get_index(cJSON_GetArrayItem(v, 0), 1, CORE_MAX_NGRAM, &lo) ||
 	    !get_index(cJSON_GetArrayItem(v, 1), 1, CORE_MAX_NGRAM, &hi) ||
 	    lo > hi)
-		return invalid(err, name, "\"ngram_range\" must be [min, max] "
+		return core_fail_at(err, CORE_ERR_INPUT, name, "\"ngram_range\" must be [min, max] "
 			       "within 1..%d", CORE_MAX_NGRAM);
 	s->ngram_min = (unsigned)lo;
 	s->ngram_max = (unsigned)hi;
 	v = member(vec, "vocabulary");
 	if (!cJSON_IsObject(v) || cJSON_GetArraySize(v) < 1)
-		return invalid(err, name, "\"vocabulary\" must be a non-empty "
+		return core_fail_at(err, CORE_ERR_INPUT, name, "\"vocabulary\" must be a non-empty "
 			       "object");
 	s->n_features = (size_t)cJSON_GetArraySize(v);
 	x->terms = calloc(s->n_features, sizeof(char *));
@@ -218,17 +203,17 @@ load_vectorizer(const char *name, const cJSON *vec, struct sklearn_export *x,
 		return core_fail(err, CORE_ERR_NOMEM, "out of memory");
 	cJSON_ArrayForEach(w, v) {
 		if (!get_index(w, 0, (double)s->n_features - 1, &k))
-			return invalid(err, name, "vocabulary[\"%s\"] is not a "
+			return core_fail_at(err, CORE_ERR_INPUT, name, "vocabulary[\"%s\"] is not a "
 				       "feature index below %zu", w->string,
 				       s->n_features);
 		if (x->terms[k] != NULL)
-			return invalid(err, name, "feature %ld is both \"%s\" "
+			return core_fail_at(err, CORE_ERR_INPUT, name, "feature %ld is both \"%s\" "
 				       "and \"%s\"", k, x->terms[k], w->string);
 		x->terms[k] = w->string;
 	}
 	s->terms = x->terms;
 	if (!get_doubles(member(vec, "idf"), x->idf, s->n_features))
-		return invalid(err, name, "\"idf\" must be %zu numbers",
+		return core_fail_at(err, CORE_ERR_INPUT, name, "\"idf\" must be %zu numbers",
 			       s->n_features);
 	s->idf = x->idf;
 	return CORE_OK;
@@ -244,20 +229,20 @@ load_model(const char *name, const cJSON *mdl, struct sklearn_export *x,
 	size_t i = 0;
 
 	if (!cJSON_IsObject(mdl))
-		return invalid(err, name, "\"model\" must be an object");
+		return core_fail_at(err, CORE_ERR_INPUT, name, "\"model\" must be an object");
 	v = member(mdl, "coef");
 	if (!cJSON_IsArray(v) || (size_t)cJSON_GetArraySize(v) != s->n_classes)
-		return invalid(err, name, "\"coef\" must have %zu rows",
+		return core_fail_at(err, CORE_ERR_INPUT, name, "\"coef\" must have %zu rows",
 			       s->n_classes);
 	cJSON_ArrayForEach(w, v) {
 		if (!get_doubles(w, x->coef + i * s->n_features, s->n_features))
-			return invalid(err, name, "\"coef\"[%zu] must be %zu "
+			return core_fail_at(err, CORE_ERR_INPUT, name, "\"coef\"[%zu] must be %zu "
 				       "numbers", i, s->n_features);
 		i++;
 	}
 	s->coef = x->coef;
 	if (!get_doubles(member(mdl, "intercept"), x->intercept, s->n_classes))
-		return invalid(err, name, "\"intercept\" must be %zu numbers",
+		return core_fail_at(err, CORE_ERR_INPUT, name, "\"intercept\" must be %zu numbers",
 			       s->n_classes);
 	s->intercept = x->intercept;
 	return CORE_OK;
@@ -274,11 +259,11 @@ sklearn_export_parse(const char *name, const char *text, size_t len,
 	memset(x, 0, sizeof(*x));
 	x->json = cJSON_ParseWithLengthOpts(text, len, &end, false);
 	if (x->json == NULL)
-		return invalid(err, name, "invalid JSON near byte %td",
+		return core_fail_at(err, CORE_ERR_INPUT, name, "invalid JSON near byte %td",
 			       end != NULL ? end - text : (ptrdiff_t)0);
 	e = x->json;
 	if (!cJSON_IsObject(e))
-		return invalid(err, name, "not a JSON object");
+		return core_fail_at(err, CORE_ERR_INPUT, name, "not a JSON object");
 	st = load_classes(name, e, x, err);
 	if (st == CORE_OK)
 		st = load_preprocessing(name, member(e, "preprocessing"), x,
@@ -358,7 +343,7 @@ sklearn_export_object_load(const char *path, char **out,
 	if (j == NULL || !cJSON_IsObject(j)) {
 		cJSON_Delete(j);
 		free(text);
-		return invalid(err, path, "not a JSON object");
+		return core_fail_at(err, CORE_ERR_INPUT, path, "not a JSON object");
 	}
 	cJSON_Delete(j);
 	compact_json(text);

@@ -36,3 +36,29 @@ enum core_status core_fail(struct core_error *err, enum core_status st,
 	va_end(ap);
 	return st;
 }
+
+enum core_status
+core_vfail_at(struct core_error *err, enum core_status st, const char *where,
+	      const char *fmt, va_list ap)
+{
+	int n;
+
+	if (err == NULL)
+		return st;
+	n = snprintf(err->msg, sizeof(err->msg), "%s: ", where);
+	if (n >= 0 && (size_t)n < sizeof(err->msg))
+		vsnprintf(err->msg + n, sizeof(err->msg) - (size_t)n, fmt, ap);
+	return st;
+}
+
+enum core_status
+core_fail_at(struct core_error *err, enum core_status st, const char *where,
+	     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	st = core_vfail_at(err, st, where, fmt, ap);
+	va_end(ap);
+	return st;
+}

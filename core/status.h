@@ -8,6 +8,7 @@
 #ifndef CORE_STATUS_H
 #define CORE_STATUS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 enum core_status {
@@ -36,6 +37,15 @@ const char *core_strerror(enum core_status st);
 enum core_status core_fail(struct core_error *err, enum core_status st,
 			   const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* As core_fail, with the message prefixed by "where: " (a file name, or
+ * "file:line"), the form of every message about an input. */
+enum core_status core_fail_at(struct core_error *err, enum core_status st,
+			      const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+enum core_status core_vfail_at(struct core_error *err, enum core_status st,
+			       const char *where, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 
 #define CORE_WARN_UNUSED __attribute__((warn_unused_result))
 

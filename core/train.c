@@ -6,6 +6,7 @@
  * 4 + k the SGD sample orders of class k (core/sgd.c).
  */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "core/split.h"
 #include "core/tfidf_fit.h"
 #include "core/train.h"
+#include "util/file.h"
 
 #define STREAM_SHUFFLE 1
 #define STREAM_SPLIT 2
@@ -130,6 +132,35 @@ train_args_parse(const char *text, size_t len, struct train_args *a,
 out:
 	cJSON_Delete(root);
 	return st;
+}
+
+enum core_status
+train_args_load(const char *path, struct train_args *a,
+		struct core_error *err)
+{
+	struct core_error why = { "" };
+	enum core_status st;
+	char *text = NULL;
+	size_t len = 0;
+
+	switch (util_file_read(path, TRAIN_MAX_ARGS_BYTES, &text, &len)) {
+	case UTIL_OK:
+		break;
+	case UTIL_ERR_IO:
+		return core_fail_at(err, CORE_ERR_IO, path, "%s",
+				    strerror(errno));
+	case UTIL_ERR_LIMIT:
+		return core_fail_at(err, CORE_ERR_LIMIT, path, "arguments "
+				    "larger than %zu bytes",
+				    TRAIN_MAX_ARGS_BYTES);
+	default:
+		return core_fail(err, CORE_ERR_NOMEM, "out of memory");
+	}
+	st = train_args_parse(text, len, a, &why);
+	free(text);
+	if (st != CORE_OK)
+		return core_fail_at(err, st, path, "%s", why.msg);
+	return CORE_OK;
 }
 
 char *

@@ -57,6 +57,11 @@ enum core_status train_args_parse(const char *text, size_t len,
 				  struct train_args *a,
 				  struct core_error *err) CORE_WARN_UNUSED;
 
+/* Reads the file at path (at most TRAIN_MAX_ARGS_BYTES) and applies it
+ * as train_args_parse does; err starts with the path. */
+enum core_status train_args_load(const char *path, struct train_args *a,
+				 struct core_error *err) CORE_WARN_UNUSED;
+
 /* args.json text as the reference writes it, threshold last.  Caller
  * frees; NULL on allocation failure. */
 char *train_args_json(const struct train_args *a, double threshold);

@@ -23,8 +23,12 @@ read_all(FILE *f, size_t max, struct util_buf *b)
 	int saved;
 
 	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    sb.st_size > 0 && (unsigned long long)sb.st_size <= max)
+	    sb.st_size > 0) {
+		/* Known to be too large: no need to read it first. */
+		if ((unsigned long long)sb.st_size > max)
+			return UTIL_ERR_LIMIT;
 		util_buf_reserve(b, (size_t)sb.st_size);
+	}
 	for (;;) {
 		size_t want = b->max - b->len, got;
 		char extra;

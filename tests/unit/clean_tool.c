@@ -20,6 +20,7 @@
 
 #include "core/clean.h"
 #include "core/clean_unicode.h"
+#include "util/hex.h"
 
 /* Longest input line we read (bytes of hex). */
 #define TOOL_MAX_LINE (1u << 24)
@@ -28,18 +29,6 @@ struct text {
 	char *s;
 	size_t len;
 };
-
-static int
-hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
 
 /* One class letter per code point: the ASCII letter or digit itself, or
  * w (\w), s (\s) or o (other); as in clean_expected.py. */
@@ -132,7 +121,8 @@ read_texts(bool raw, struct text **out)
 			t[n].len = len;
 		} else {
 			for (i = 0; i < len; i += 2) {
-				int hi = hexval(line[i]), lo = hexval(line[i + 1]);
+				int hi = util_hex_digit(line[i]);
+				int lo = util_hex_digit(line[i + 1]);
 
 				if (hi < 0 || lo < 0) {
 					free(s);

@@ -7,7 +7,8 @@ UNIT_TESTS =
 # util/
 UTIL_UNIT_TESTS = tests/unit/util_buf_test tests/unit/util_utf8_test \
 	tests/unit/util_json_test tests/unit/util_file_test \
-	tests/unit/util_hex_test tests/unit/util_clock_test
+	tests/unit/util_hex_test tests/unit/util_clock_test \
+	tests/unit/util_status_test
 UNIT_TESTS += $(UTIL_UNIT_TESTS)
 tests_unit_util_buf_test_LDADD = $(UTIL_LIBS)
 tests_unit_util_utf8_test_LDADD = $(UTIL_LIBS)
@@ -15,6 +16,7 @@ tests_unit_util_json_test_LDADD = $(UTIL_LIBS)
 tests_unit_util_file_test_LDADD = $(UTIL_LIBS)
 tests_unit_util_hex_test_LDADD = $(UTIL_LIBS)
 tests_unit_util_clock_test_LDADD = $(UTIL_LIBS)
+tests_unit_util_status_test_LDADD = $(UTIL_LIBS)
 
 # core/: the cleaner (clean_test checks fixed cases; clean_tool feeds
 # tests/clean_parity.test), the inference path against scikit-learn values
@@ -23,7 +25,8 @@ UNIT_TESTS += tests/unit/clean_test tests/unit/ngram_test \
 	tests/unit/vectorizer_test tests/unit/classifier_test \
 	tests/unit/artifact_test tests/unit/csv_test tests/unit/metrics_test \
 	tests/unit/split_test tests/unit/sklearn_export_test \
-	tests/unit/evaluate_test tests/unit/batch_test
+	tests/unit/evaluate_test tests/unit/batch_test tests/unit/status_test \
+	tests/unit/train_args_test
 check_PROGRAMS += tests/unit/clean_tool tests/unit/float_repr_tool
 tests_unit_clean_test_CFLAGS = $(AM_CFLAGS) $(UTF8PROC_CFLAGS)
 tests_unit_clean_test_LDADD = $(CORE_LIBS)
@@ -40,12 +43,14 @@ tests_unit_split_test_LDADD = $(CORE_LIBS)
 tests_unit_sklearn_export_test_LDADD = $(CORE_LIBS)
 tests_unit_evaluate_test_LDADD = $(CORE_LIBS)
 tests_unit_batch_test_LDADD = $(CORE_LIBS)
+tests_unit_status_test_LDADD = $(CORE_LIBS)
+tests_unit_train_args_test_LDADD = $(CORE_LIBS)
 
 # schemas/ and fcgi/
 SERVICE_TEST_LIBS = fcgi/libservice.a $(SCHEMAS_LIBS) $(CORE_LIBS)
 UNIT_TESTS += tests/unit/validate_test tests/unit/openapi_test \
 	tests/unit/route_test tests/unit/url_test tests/unit/envelope_test \
-	tests/unit/options_test tests/unit/status_test
+	tests/unit/options_test tests/unit/service_status_test
 tests_unit_validate_test_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_validate_test_LDADD = $(SCHEMAS_LIBS)
 tests_unit_openapi_test_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
@@ -58,7 +63,7 @@ tests_unit_envelope_test_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_envelope_test_LDADD = $(SERVICE_TEST_LIBS)
 tests_unit_options_test_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_options_test_LDADD = $(SERVICE_TEST_LIBS)
-tests_unit_status_test_LDADD = $(SERVICE_TEST_LIBS)
+tests_unit_service_status_test_LDADD = $(SERVICE_TEST_LIBS)
 
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)

@@ -67,8 +67,26 @@ util_buf_should_refuse_a_size_that_overflows(void)
 	       "util_buf_reserve should refuse len + extra + 1 past SIZE_MAX");
 	tap_ok(b.st == UTIL_ERR_NOMEM, "and report UTIL_ERR_NOMEM");
 	util_buf_free(&b);
-	tap_ok(!util_buf_reserve(&b, SIZE_MAX / 2 + 2) && b.st != UTIL_OK,
-	       "util_buf_reserve should fail cleanly on a huge request");
+}
+
+static void
+util_buf_should_grow_by_doubling(void)
+{
+	struct util_buf b = UTIL_BUF_INIT(1 << 20);
+	size_t caps[8], n = 0;
+	int ok = 1;
+
+	for (int i = 0; i < 3000; i++) {
+		size_t before = b.cap;
+
+		util_buf_add(&b, "x", 1);
+		if (b.cap != before && n < 8)
+			caps[n++] = b.cap;
+	}
+	for (size_t i = 1; i < n; i++)
+		ok = ok && caps[i] == 2 * caps[i - 1];
+	tap_ok(b.st == UTIL_OK && b.len == 3000 && n == 5 && caps[0] == 256 &&
+	       ok, "util_buf should start at 256 and double (%zu growths)", n);
 	util_buf_free(&b);
 }
 
@@ -98,6 +116,7 @@ main(void)
 	util_buf_should_append_and_take();
 	util_buf_should_stop_at_its_maximum();
 	util_buf_should_refuse_a_size_that_overflows();
+	util_buf_should_grow_by_doubling();
 	util_array_reserve_should_double_and_check_overflow();
 	return tap_done();
 }

@@ -77,6 +77,17 @@ util_file_read_should_read_a_pipe(void)
 	       "util_file_read should read a pipe of unknown size (%zu bytes)",
 	       len);
 	free(data);
+	data = NULL;
+	p = popen("head -c 150000 /dev/zero", "r");
+	if (p == NULL) {
+		tap_ok(0, "popen failed");
+		return;
+	}
+	snprintf(path, sizeof(path), "/dev/fd/%d", fileno(p));
+	st = util_file_read(path, 149999, &data, &len);
+	pclose(p);
+	tap_ok(st == UTIL_ERR_LIMIT && data == NULL,
+	       "a pipe one byte over the cap should be UTIL_ERR_LIMIT");
 }
 
 static void
