@@ -11,10 +11,14 @@
  *
  * The work per n-gram is kept to a few instructions, since a text has
  * hundreds of them (~500 for a typical title and description):
- *  1. n-gram keys of a chunk of whole words (core/ngram.c), then their
- *     home slots, so each slot can be prefetched a few keys ahead: the
- *     table is megabytes and the lookups are independent cache misses;
- *  2. a lookup, a count increment in a dense array, and a branch-free
+ *  1. char_wb n-grams never cross a word, so each word's in-vocabulary
+ *     features are kept in a bounded per-buffer cache (core/vectorizer.h,
+ *     "The word cache"): a word seen before costs one probe and its list.
+ *     A new word's n-gram keys come from core/ngram.c and are looked up
+ *     in the vocabulary hash (for a word longer than the cache takes,
+ *     home slots are prefetched a few keys ahead: the table is
+ *     megabytes and the lookups are independent cache misses);
+ *  2. a count increment in a dense array per feature, and a branch-free
  *     append of the feature to a list the first time it is seen;
  *  3. once per text, that list (a few hundred distinct features) into
  *     descending order through a two-level bitmap: a bit per feature and
@@ -34,9 +38,8 @@
 #include "core/vectorizer.h"
 #include "util/buf.h"
 
-/* Text is cut into chunks of whole words of about this many bytes, whose
- * n-grams go through the key buffer; a longer word is streamed straight
- * into the counts. */
+/* A word up to this many bytes has its n-grams go through the key buffer;
+ * a longer word is streamed straight into the counts. */
 #define VECTORIZER_WORD_CHUNK 1024u
 /* How many keys ahead the hash slots are prefetched. */
 #define VECTORIZER_PREFETCH 8u
@@ -75,8 +78,16 @@ vectorizer_buf_init(struct vectorizer_buf *b, size_t n_features)
 	b->seen = calloc(seen_words(n_features), sizeof(*b->seen));
 	b->seen_top = calloc(top_words(n_features), sizeof(*b->seen_top));
 	b->vals = malloc(b->feats_cap * sizeof(*b->vals));
+	/* calloc: the cache's pages are touched only as it fills. */
+	b->cache.slots = calloc(VECTORIZER_CACHE_SLOTS,
+				sizeof(*b->cache.slots));
+	b->cache.words = calloc(VECTORIZER_CACHE_WORDS,
+				sizeof(*b->cache.words));
+	b->cache.feats = calloc(VECTORIZER_CACHE_FEATS,
+				sizeof(*b->cache.feats));
 	if (!b->counts || !b->keys || !b->homes || !b->feats ||
-	    !b->seen || !b->seen_top || !b->vals)
+	    !b->seen || !b->seen_top || !b->vals || !b->cache.slots ||
+	    !b->cache.words || !b->cache.feats)
 		return CORE_ERR_NOMEM;
 	return CORE_OK;
 }
@@ -93,6 +104,9 @@ vectorizer_buf_release(struct vectorizer_buf *b)
 	free(b->seen);
 	free(b->seen_top);
 	free(b->vals);
+	free(b->cache.slots);
+	free(b->cache.words);
+	free(b->cache.feats);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -111,7 +125,7 @@ count_one(struct vectorizer_buf *b, uint32_t j, size_t nu)
 	return nu + ((c == 0) & (j != (uint32_t)b->n_features));
 }
 
-/* Counts the nk keys in b->keys. */
+/* Counts the nk keys in b->keys (a word too long for the cache). */
 static size_t
 count_keys(const struct vectorizer *v, struct vectorizer_buf *b, size_t nk,
 	   size_t nu)
@@ -264,21 +278,103 @@ finish_row(const struct vectorizer *v, struct vectorizer_buf *b, size_t nu)
 		divide_all(b->vals, nu, sqrt(s));
 }
 
-/* Where the chunk of text starting at a word at i ends: at len, or at a
- * whitespace byte at most VECTORIZER_WORD_CHUNK bytes on; i itself when
- * the first word is longer than that. */
-static size_t
-chunk_end(const char *text, size_t i, size_t len)
-{
-	size_t j;
+/* ---------------------------------------------------------- word cache */
 
-	if (len - i <= VECTORIZER_WORD_CHUNK)
-		return len;
-	j = i + VECTORIZER_WORD_CHUNK;
-	while (j > i && !is_space((unsigned char)text[j]))
-		j--;
-	return j;
+/* The word's bytes, zero-padded to three 64-bit words (m <= 24). */
+static void
+pack_word(const char *s, size_t m, uint64_t w[3])
+{
+	unsigned char tmp[VECTORIZER_CACHE_WORD_MAX] = { 0 };
+
+	memcpy(tmp, s, m);
+	memcpy(w, tmp, sizeof(tmp));
 }
+
+static uint64_t
+word_hash(const uint64_t w[3])
+{
+	uint64_t h = w[0] * UINT64_C(0x9E3779B97F4A7C15) ^
+		     w[1] * UINT64_C(0xC2B2AE3D27D4EB4F) ^
+		     w[2] * UINT64_C(0x165667B19E3779F9);
+
+	h ^= h >> 29;
+	return h * UINT64_C(0xBF58476D1CE4E5B9);
+}
+
+static void
+cache_reset(struct vectorizer_cache *c, const struct vocab_slot *owner)
+{
+	if (c->nwords > 0) {
+		memset(c->slots, 0, VECTORIZER_CACHE_SLOTS * sizeof(*c->slots));
+		c->resets++;
+	}
+	c->nwords = 0;
+	c->nfeats = 0;
+	c->owner = owner;
+}
+
+/* Counts the n-grams of one word of m <= VECTORIZER_CACHE_WORD_MAX bytes,
+ * from the cache when it is there; otherwise looks them up and keeps the
+ * word's in-vocabulary features for next time. */
+static size_t
+count_cached_word(const struct vectorizer *v, struct vectorizer_buf *b,
+		  const char *s, size_t m, size_t nu)
+{
+	struct vectorizer_cache *c = &b->cache;
+	const size_t mask = VECTORIZER_CACHE_SLOTS - 1;
+	uint32_t n = (uint32_t)v->n_features;
+	struct vectorizer_word *e;
+	uint64_t w[3], h;
+	uint32_t tag, x;
+	size_t i, nk;
+
+	pack_word(s, m, w);
+	h = word_hash(w);
+	tag = (uint32_t)(h >> 16) & 0xffff0000u;
+	for (i = (size_t)(h >> 51) & mask; (x = c->slots[i]) != 0;
+	     i = (i + 1) & mask) {
+		if ((x & 0xffff0000u) != tag)
+			continue;
+		e = &c->words[(x & 0xffffu) - 1];
+		if (e->len == m && e->w[0] == w[0] && e->w[1] == w[1] &&
+		    e->w[2] == w[2]) {
+			const uint32_t *f = c->feats + e->first;
+
+			c->hits++;
+			for (uint32_t k = 0; k < e->nfeats; k++)
+				nu = count_one(b, f[k], nu);
+			return nu;
+		}
+	}
+	c->misses++;
+	nk = ngram_extract(s, m, v->ngram_min, v->ngram_max, b->keys);
+	if (c->nwords == VECTORIZER_CACHE_WORDS ||
+	    c->nfeats + nk > VECTORIZER_CACHE_FEATS) {
+		cache_reset(c, c->owner);
+		for (i = (size_t)(h >> 51) & mask; c->slots[i] != 0;
+		     i = (i + 1) & mask)
+			;
+	}
+	e = &c->words[c->nwords];
+	memcpy(e->w, w, sizeof(w));
+	e->len = (uint32_t)m;
+	e->first = (uint32_t)c->nfeats;
+	for (size_t k = 0; k < nk; k++) {
+		uint32_t j = vocab_lookup(v->slots, v->bits, b->keys[k], n);
+
+		nu = count_one(b, j, nu);
+		/* Kept when in the vocabulary; the store is unconditional
+		 * (there is room: nfeats + nk <= the arena). */
+		c->feats[c->nfeats] = j;
+		c->nfeats += j != n;
+	}
+	e->nfeats = (uint32_t)(c->nfeats - e->first);
+	c->nwords++;
+	c->slots[i] = (uint32_t)c->nwords | tag;
+	return nu;
+}
+
+/* ------------------------------------------------------------ transform */
 
 enum core_status
 vectorizer_transform(const struct vectorizer *v, struct vectorizer_buf *b,
@@ -298,26 +394,30 @@ vectorizer_transform(const struct vectorizer *v, struct vectorizer_buf *b,
 		if (rc != CORE_OK)
 			return rc;
 	}
+	if (b->cache.owner != v->slots)
+		cache_reset(&b->cache, v->slots);
 	while (i < len) {
+		size_t start, m;
+
 		while (i < len && is_space((unsigned char)text[i]))
 			i++;
 		if (i >= len)
 			break;
-		size_t end = chunk_end(text, i, len);
-
-		if (end == i) {
-			/* One word longer than a chunk. */
-			while (end < len && !is_space((unsigned char)text[end]))
-				end++;
-			nu = count_long_word(v, b, text + i, end - i, nu);
-		} else {
-			size_t nk = ngram_extract(text + i, end - i,
+		start = i;
+		while (i < len && !is_space((unsigned char)text[i]))
+			i++;
+		m = i - start;
+		if (m <= VECTORIZER_CACHE_WORD_MAX) {
+			nu = count_cached_word(v, b, text + start, m, nu);
+		} else if (m <= VECTORIZER_WORD_CHUNK) {
+			size_t nk = ngram_extract(text + start, m,
 						  v->ngram_min, v->ngram_max,
 						  b->keys);
 
 			nu = count_keys(v, b, nk, nu);
+		} else {
+			nu = count_long_word(v, b, text + start, m, nu);
 		}
-		i = end;
 	}
 	finish_row(v, b, nu);
 	*nnz = nu;

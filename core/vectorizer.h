@@ -22,8 +22,44 @@ struct vectorizer {
 	unsigned ngram_min, ngram_max;
 };
 
+/* The word cache: char_wb n-grams never cross a word, so a word's
+ * in-vocabulary features are the same in every text, and a word seen
+ * before costs one probe instead of its n-grams and their lookups (a word
+ * of 8 bytes has 57 n-grams).  Bounded: at most VECTORIZER_CACHE_WORDS
+ * words of at most VECTORIZER_CACHE_WORD_MAX bytes, holding at most
+ * VECTORIZER_CACHE_FEATS feature indices in all; when either is full the
+ * cache is emptied and fills again (a whole reset keeps it simple and the
+ * bound exact).  At most 32 KiB of slots + 4096 * 40 B of words + 1 MiB of
+ * indices = 1.2 MiB a buffer, touched as it fills.  Longer words take the
+ * uncached path.  Counts are integers, so the row does not depend on
+ * whether a word came from the cache. */
+#define VECTORIZER_CACHE_SLOTS 8192u        /* a power of two */
+#define VECTORIZER_CACHE_WORDS 4096u        /* at most half the slots */
+#define VECTORIZER_CACHE_WORD_MAX 24u       /* bytes: three 64-bit words */
+#define VECTORIZER_CACHE_FEATS ((size_t)1 << 18)
+
+struct vectorizer_word {
+	uint64_t w[3];      /* the word's bytes, zero-padded */
+	uint32_t len;       /* bytes, 1..VECTORIZER_CACHE_WORD_MAX */
+	uint32_t first;     /* its features: cache feats[first..first+nfeats) */
+	uint32_t nfeats;
+	uint32_t reserved;
+};
+
+struct vectorizer_cache {
+	const struct vocab_slot *owner; /* the vocabulary the words are for */
+	uint32_t *slots;       /* VECTORIZER_CACHE_SLOTS: 0 = empty, else
+				* (word index + 1) | hash tag << 16 */
+	struct vectorizer_word *words;  /* VECTORIZER_CACHE_WORDS */
+	uint32_t *feats;                /* VECTORIZER_CACHE_FEATS */
+	size_t nwords, nfeats;
+	size_t hits, misses, resets;    /* statistics, for tests and tuning */
+};
+
 /* Working memory, reused across calls; between calls every count and
- * bitmap word is zero.  Zero-initialise, then vectorizer_buf_init. */
+ * bitmap word is zero.  Zero-initialise, then vectorizer_buf_init.  One
+ * buffer serves one thread; its cache makes it belong to one vocabulary
+ * at a time (it is emptied when used with another). */
 struct vectorizer_buf {
 	size_t n_features;
 	uint32_t *counts;   /* n_features + 1 n-gram counts; the last one
@@ -36,6 +72,7 @@ struct vectorizer_buf {
 	uint32_t *feats;    /* result: feature indices, descending */
 	double *vals;       /* result: l2-normalised tf-idf values */
 	size_t feats_cap;
+	struct vectorizer_cache cache;
 };
 
 /* Allocates the buffers for a vocabulary of n_features.  Returns CORE_OK

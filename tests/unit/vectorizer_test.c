@@ -8,6 +8,7 @@
  * printed with repr(): X.indices (sklearn's stored order, descending) and
  * X.data.  Values must match bit for bit.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,6 +105,108 @@ check_row(const struct vectorizer *v, struct vectorizer_buf *b,
 	       "(%s)", want->name);
 }
 
+/* n distinct words "zz" + base-26 letters, then tail: every word misses
+ * the cache, and some of their n-grams (" z", " zz", "zz") are features. */
+static char *
+many_words(size_t n, const char *tail)
+{
+	size_t cap = n * 8 + strlen(tail) + 1, o = 0;
+	char *t = malloc(cap);
+
+	for (size_t i = 0; t != NULL && i < n; i++) {
+		size_t v = i;
+
+		t[o++] = 'z';
+		t[o++] = 'z';
+		do {
+			t[o++] = (char)('a' + v % 26);
+			v /= 26;
+		} while (v > 0);
+		t[o++] = ' ';
+	}
+	if (t != NULL)
+		strcpy(t + o, tail);
+	return t;
+}
+
+static bool
+same_row(const struct vectorizer_buf *a, size_t na,
+	 const uint32_t *feats, const double *vals, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t k = 0; k < na; k++)
+		if (a->feats[k] != feats[k] || a->vals[k] != vals[k])
+			return false;
+	return true;
+}
+
+/* The word cache: hits give the same row as misses, and a cache that
+ * fills up is emptied (mid-text too) without changing any row. */
+static void
+check_cache(const struct vectorizer *v)
+{
+	struct vectorizer_buf b = { 0 };
+	char *big = many_words(VECTORIZER_CACHE_WORDS + 500, "ab ab zz cd");
+	uint32_t feats[64];
+	double vals[64];
+	size_t nnz = 0, n1 = 0, hits;
+	bool ok;
+
+	if (big == NULL || vectorizer_buf_init(&b, N_TERMS) != CORE_OK) {
+		tap_ok(0, "check_cache setup");
+		goto out;
+	}
+	check_row(v, &b, "ab ab zz cd", &row_ab);
+	hits = b.cache.hits;
+	check_row(v, &b, "ab ab zz cd", &row_ab);
+	tap_ok(b.cache.hits == hits + 4 && b.cache.misses == 3,
+	       "vectorizer_transform_should_take_seen_words_from_the_cache "
+	       "(hits %zu, misses %zu)", b.cache.hits, b.cache.misses);
+
+	ok = vectorizer_transform(v, &b, big, strlen(big), &n1) == CORE_OK &&
+	     n1 <= 64;
+	if (ok) {
+		memcpy(feats, b.feats, n1 * sizeof(*feats));
+		memcpy(vals, b.vals, n1 * sizeof(*vals));
+	}
+	tap_ok(ok && b.cache.resets == 1 &&
+	       b.cache.nwords <= VECTORIZER_CACHE_WORDS,
+	       "vectorizer_transform_should_empty_a_full_cache "
+	       "(resets %zu, words %zu)", b.cache.resets, b.cache.nwords);
+	/* Again with another cache state: a reset at another word. */
+	ok = ok && vectorizer_transform(v, &b, big, strlen(big), &nnz) ==
+		CORE_OK;
+	tap_ok(ok && b.cache.resets == 2 && same_row(&b, nnz, feats, vals, n1),
+	       "vectorizer_transform_should_give_the_same_row_across_resets");
+	check_row(v, &b, "ab ab zz cd", &row_ab);
+out:
+	vectorizer_buf_release(&b);
+	free(big);
+}
+
+/* A buffer used with another vocabulary forgets the first one's words. */
+static void
+check_owner(const struct vectorizer *v, struct vectorizer_buf *b)
+{
+	struct vectorizer other = *v;
+	struct vocab_slot *copy;
+	size_t hits = b->cache.hits, slots = (size_t)1 << v->bits;
+
+	copy = malloc(slots * sizeof(*copy));
+	if (copy == NULL) {
+		tap_ok(0, "check_owner setup");
+		return;
+	}
+	memcpy(copy, v->slots, slots * sizeof(*copy));
+	other.slots = copy;
+	check_row(&other, b, "ab ab zz cd", &row_ab);
+	tap_ok(b->cache.hits == hits + 1 && b->cache.owner == copy,
+	       "vectorizer_transform_should_empty_the_cache_for_another_"
+	       "vocabulary (hits %zu)", b->cache.hits - hits);
+	free(copy);
+}
+
 int
 main(void)
 {
@@ -144,6 +247,9 @@ main(void)
 	       CORE_OK && nnz == 15 && b.feats[0] == 35 &&
 	       b.vals[6] == row_ab.vals[6],
 	       "vectorizer_transform_should_lowercase_and_split_like_sklearn");
+
+	check_cache(&v);
+	check_owner(&v, &b);
 
 	vectorizer_buf_release(&b);
 	vectorizer_buf_release(NULL);
