@@ -9,8 +9,8 @@
 #include <stdio.h>
 
 /* Writes len bytes as a JSON string literal (with quotes), escaped as
- * util/json.h says (each invalid UTF-8 byte becomes U+FFFD); "null" if
- * it cannot be built.  Write errors show up in ferror(f). */
+ * util/json.h says (each invalid UTF-8 byte becomes U+FFFD), straight to
+ * f.  Write errors show up in ferror(f). */
 void cli_json_string(FILE *f, const char *s, size_t len);
 
 #endif

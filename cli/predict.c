@@ -24,9 +24,13 @@
 #include "core/model.h"
 #include "util/buf.h"
 #include "util/float_repr.h"
+#include "util/json.h"
 
 /* Longest input line read from standard input, in bytes. */
 #define PREDICT_MAX_LINE ((size_t)4 << 20)
+
+/* Longest class name as JSON, in bytes (names are short; a bound anyway). */
+#define PREDICT_MAX_NAME_JSON ((size_t)1 << 20)
 
 /* Lines a job takes per round; a round reads jobs times that. */
 #define PREDICT_BLOCK 512
@@ -42,6 +46,7 @@ struct inputs {
 	char **lines;
 	size_t *lens;
 	unsigned long *linenos;   /* NULL for command-line texts */
+	struct util_buf names[CORE_MAX_CLASSES]; /* class names, as JSON */
 };
 
 static void
@@ -64,18 +69,43 @@ usage(FILE *f)
 		"$TAGIFAI_MODEL, else %s.\n", PREDICT_MAX_JOBS, cli_default_model());
 }
 
+/* Escapes the class names once, for every line.  Returns 0, or -1 when
+ * out of memory (names are freed by names_free either way). */
+static int
+names_build(struct inputs *in)
+{
+	for (size_t k = 0; k < model_class_count(in->m); k++) {
+		const char *name = model_class_name(in->m, k);
+
+		util_buf_init(&in->names[k], PREDICT_MAX_NAME_JSON);
+		util_json_str(&in->names[k], name, strlen(name));
+		if (in->names[k].st != UTIL_OK)
+			return -1;
+	}
+	return 0;
+}
+
 static void
-print_classes(FILE *f, const struct model *m, const double *v)
+names_free(struct inputs *in)
+{
+	for (size_t k = 0; k < CORE_MAX_CLASSES; k++)
+		util_buf_free(&in->names[k]);
+}
+
+static void
+put_name(FILE *f, const struct inputs *in, size_t k)
+{
+	fwrite(in->names[k].data, 1, in->names[k].len, f);
+}
+
+static void
+print_classes(FILE *f, const struct inputs *in, const double *v)
 {
 	char num[UTIL_FLOAT_REPR_MAX];
 
-	putc('{', f);
-	for (size_t k = 0; k < model_class_count(m); k++) {
-		const char *name = model_class_name(m, k);
-
-		if (k)
-			putc(',', f);
-		cli_json_string(f, name, strlen(name));
+	for (size_t k = 0; k < model_class_count(in->m); k++) {
+		putc(k ? ',' : '{', f);
+		put_name(f, in, k);
 		putc(':', f);
 		fputs(util_float_repr(v[k], num), f);
 	}
@@ -138,17 +168,16 @@ emit(void *ctx, size_t i, const struct batch_item *it, enum core_status st,
 	fputs("\"input_text\":", f);
 	cli_json_string(f, it->text, it->len);
 	fputs(",\"predicted_tag\":", f);
-	cli_json_string(f, model_class_name(in->m, p->tag),
-			strlen(model_class_name(in->m, p->tag)));
+	put_name(f, in, p->tag);
 	fputs(",\"probabilities\":", f);
-	print_classes(f, in->m, p->prob);
+	print_classes(f, in, p->prob);
 	if (in->details) {
 		const char *c = model_scratch_cleaned(s);
 
 		fputs(",\"cleaned\":", f);
 		cli_json_string(f, c, strlen(c));
 		fprintf(f, ",\"nnz\":%zu,\"decision_function\":", p->nnz);
-		print_classes(f, in->m, p->decision);
+		print_classes(f, in, p->decision);
 	}
 	fputs("}\n", f);
 	return 0;
@@ -413,6 +442,10 @@ cli_predict(int argc, char **argv)
 		return 1;
 	}
 	in.m = m;
+	if (names_build(&in) != 0) {
+		fprintf(stderr, "tagifai predict: out of memory\n");
+		goto out;
+	}
 	/* The command-line texts are few: one job, no JSON Lines. */
 	in.json_lines = optind == argc;
 	if (batch_open(&b, m, optind < argc ? 1 : njobs) != CORE_OK) {
@@ -431,6 +464,7 @@ cli_predict(int argc, char **argv)
 out:
 	fflush(stdout);
 	batch_close(&b);
+	names_free(&in);
 	model_close(m);
 	return status;
 }

@@ -6,6 +6,7 @@
  * response's path, and most text is plain ASCII.
  */
 #include <stdint.h>
+#include <string.h>
 
 #include "util/json.h"
 #include "util/utf8.h"
@@ -37,38 +38,69 @@ escape(unsigned c, char u[7])
 	return u;
 }
 
-void
-util_json_str(struct util_buf *b, const char *s, size_t n)
+/* Where the escaped pieces go: a util_buf or a FILE. */
+struct sink {
+	struct util_buf *b;
+	FILE *f;
+};
+
+static void
+put(const struct sink *k, const char *p, size_t n)
+{
+	if (k->b != NULL)
+		util_buf_add(k->b, p, n);
+	else if (n > 0)
+		fwrite(p, 1, n, k->f);
+}
+
+static void
+json_str(const struct sink *k, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run = 0;
 
-	util_buf_add(b, "\"", 1);
+	put(k, "\"", 1);
 	while (i < n) {
 		unsigned c = p[i];
 		const char *esc;
 		char u[7];
 		uint32_t cp;
-		size_t k;
+		size_t j;
 
 		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
 			i++;
 			continue;
 		}
 		if (c >= 0x80) {
-			k = util_utf8_decode(p + i, n - i, &cp);
-			if (k > 0) {
-				i += k;
+			j = util_utf8_decode(p + i, n - i, &cp);
+			if (j > 0) {
+				i += j;
 				continue;
 			}
 			esc = UTIL_UTF8_REPLACEMENT_BYTES;
 		} else {
 			esc = escape(c, u);
 		}
-		util_buf_add(b, s + run, i - run);
-		util_buf_adds(b, esc);
+		put(k, s + run, i - run);
+		put(k, esc, strlen(esc));
 		run = ++i;
 	}
-	util_buf_add(b, s + run, i - run);
-	util_buf_add(b, "\"", 1);
+	put(k, s + run, i - run);
+	put(k, "\"", 1);
+}
+
+void
+util_json_str(struct util_buf *b, const char *s, size_t n)
+{
+	const struct sink k = { b, NULL };
+
+	json_str(&k, s, n);
+}
+
+void
+util_json_fstr(FILE *f, const char *s, size_t n)
+{
+	const struct sink k = { NULL, f };
+
+	json_str(&k, s, n);
 }

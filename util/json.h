@@ -17,10 +17,15 @@
 #define UTIL_JSON_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "util/buf.h"
 
 /* Appends s[0..n) to b as a quoted JSON string. */
 void util_json_str(struct util_buf *b, const char *s, size_t n);
+
+/* The same, written to f without an intermediate buffer (the tool's
+ * output: no allocation per string).  Write errors show in ferror(f). */
+void util_json_fstr(FILE *f, const char *s, size_t n);
 
 #endif

@@ -3,6 +3,7 @@
  * json.dumps(ensure_ascii=False) escapes, U+FFFD per invalid byte, and
  * the output is always valid UTF-8.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,11 +84,33 @@ util_json_str_should_respect_the_buffer_maximum(void)
 	util_buf_free(&b);
 }
 
+/* util_json_fstr writes what util_json_str appends. */
+static void
+util_json_fstr_should_write_the_same_bytes(void)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&got, &len);
+
+		if (f == NULL) {
+			tap_ok(0, "open_memstream");
+			return;
+		}
+		util_json_fstr(f, cases[i].in, cases[i].len);
+		fclose(f);
+		tap_str_eq(got, cases[i].want, "util_json_fstr %s",
+			   cases[i].name);
+		free(got);
+	}
+}
+
 int
 main(void)
 {
 	util_json_str_should_follow_the_policy();
 	util_json_str_should_always_give_valid_utf8();
 	util_json_str_should_respect_the_buffer_maximum();
+	util_json_fstr_should_write_the_same_bytes();
 	return tap_done();
 }
