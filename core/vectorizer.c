@@ -18,15 +18,15 @@
  *     in the vocabulary hash (for a word longer than the cache takes,
  *     home slots are prefetched a few keys ahead: the table is
  *     megabytes and the lookups are independent cache misses);
- *  2. a count increment in a dense array per feature, and a branch-free
- *     append of the feature to a list the first time it is seen;
- *  3. once per text, that list (a few hundred distinct features) into
- *     descending order through a two-level bitmap: a bit per feature and
- *     a bit per non-zero word, so the walk visits only the words that
- *     hold features (n_features / 4096 summary words, then one bit
- *     each); then the values and the norm.  Marking the distinct
- *     features, not every n-gram, and walking once beat a radix sort of
- *     the list (two byte passes) by about half.
+ *  2. per feature, a count increment in a dense array and a mark in a
+ *     two-level bitmap (a bit per feature, a bit per non-zero bitmap
+ *     word), with no branch;
+ *  3. once per text, a walk of the bitmap from the top, visiting only the
+ *     words that hold features (n_features / 4096 summary words, then one
+ *     bit each), gives the features in descending order, and with them
+ *     the values and the norm.  Marking every n-gram and walking once
+ *     beat keeping a list of the distinct features and marking it, and
+ *     that beat a radix sort of the list (two byte passes) by about half.
  * Out-of-vocabulary n-grams count into a sentinel entry at n_features
  * that is never listed, so step 2 needs no branch on "found".
  */
@@ -75,8 +75,9 @@ vectorizer_buf_init(struct vectorizer_buf *b, size_t n_features)
 			  sizeof(*b->homes));
 	b->feats_cap = 256;
 	b->feats = malloc(b->feats_cap * sizeof(*b->feats));
-	b->seen = calloc(seen_words(n_features), sizeof(*b->seen));
-	b->seen_top = calloc(top_words(n_features), sizeof(*b->seen_top));
+	/* The bitmaps have a bit for the sentinel at n_features too. */
+	b->seen = calloc(seen_words(n_features + 1), sizeof(*b->seen));
+	b->seen_top = calloc(top_words(n_features + 1), sizeof(*b->seen_top));
 	b->vals = malloc(b->feats_cap * sizeof(*b->vals));
 	/* calloc: the cache's pages are touched only as it fills. */
 	b->cache.slots = calloc(VECTORIZER_CACHE_SLOTS,
@@ -110,25 +111,20 @@ vectorizer_buf_release(struct vectorizer_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/* Counts feature j (n_features for an absent n-gram) and returns the new
- * length of the distinct-feature list feats[0..nu).  The store is done
- * every time and kept only when the count was 0 and j is a real feature,
- * so the hot loop has no unpredictable branch; feats has room for one
- * entry past the longest possible list. */
-static inline size_t
-count_one(struct vectorizer_buf *b, uint32_t j, size_t nu)
+/* Counts feature j (n_features for an absent n-gram) and marks it in the
+ * two-level bitmap finish_row walks.  No branch, so the hot loop has no
+ * unpredictable one; the absent sentinel's bit is cleared before the walk. */
+static inline void
+count_one(struct vectorizer_buf *b, uint32_t j)
 {
-	uint32_t c = b->counts[j];
-
-	b->counts[j] = c + 1;
-	b->feats[nu] = j;
-	return nu + ((c == 0) & (j != (uint32_t)b->n_features));
+	b->counts[j]++;
+	b->seen[j >> 6] |= UINT64_C(1) << (j & 63);
+	b->seen_top[j >> 12] |= UINT64_C(1) << ((j >> 6) & 63);
 }
 
 /* Counts the nk keys in b->keys (a word too long for the cache). */
-static size_t
-count_keys(const struct vectorizer *v, struct vectorizer_buf *b, size_t nk,
-	   size_t nu)
+static void
+count_keys(const struct vectorizer *v, struct vectorizer_buf *b, size_t nk)
 {
 	const struct vocab_slot *slots = v->slots;
 	uint32_t n = (uint32_t)v->n_features;
@@ -146,16 +142,15 @@ count_keys(const struct vectorizer *v, struct vectorizer_buf *b, size_t nk,
 		/* collect() reads idf[j]; j == n is one past the end, still
 		 * a valid address to form. */
 		__builtin_prefetch(&v->idf[j]);
-		nu = count_one(b, j, nu);
+		count_one(b, j);
 	}
-	return nu;
 }
 
 /* The n-grams of the padded word " " + w + " " for a word too long for
  * the key buffer; same rules as core/ngram.c (m + 2 > ngram_max here). */
-static size_t
+static void
 count_long_word(const struct vectorizer *v, struct vectorizer_buf *b,
-		const char *w, size_t m, size_t nu)
+		const char *w, size_t m)
 {
 	size_t wl = m + 2;
 	uint32_t n_features = (uint32_t)v->n_features;
@@ -173,11 +168,10 @@ count_long_word(const struct vectorizer *v, struct vectorizer_buf *b,
 					c = (unsigned char)(c + ('a' - 'A'));
 				key |= (uint64_t)c << (8 * i);
 			}
-			nu = count_one(b, vocab_lookup(v->slots, v->bits, key,
-						       n_features), nu);
+			count_one(b, vocab_lookup(v->slots, v->bits, key,
+						  n_features));
 		}
 	}
-	return nu;
 }
 
 static enum core_status
@@ -197,42 +191,6 @@ grow_feats(struct vectorizer_buf *b, size_t need)
 	b->vals = d;
 	b->feats_cap = fcap;
 	return CORE_OK;
-}
-
-/* Rewrites the n distinct features of feats in descending order (and
- * leaves the bitmaps zero): mark each in the bitmaps, then walk them from
- * the top, highest set bit first. */
-static void
-sort_desc(struct vectorizer_buf *b, size_t n)
-{
-	uint32_t *feats = b->feats;
-	size_t out = 0;
-
-	for (size_t k = 0; k < n; k++) {
-		uint32_t j = feats[k];
-
-		b->seen[j >> 6] |= UINT64_C(1) << (j & 63);
-		b->seen_top[j >> 12] |= UINT64_C(1) << ((j >> 6) & 63);
-	}
-	for (size_t t = top_words(b->n_features); t-- > 0;) {
-		uint64_t top = b->seen_top[t];
-
-		while (top != 0) {
-			unsigned tb = 63u - (unsigned)__builtin_clzll(top);
-			size_t w = t * 64 + tb;
-			uint64_t bits = b->seen[w];
-
-			top &= ~(UINT64_C(1) << tb);
-			while (bits != 0) {
-				unsigned bb = 63u - (unsigned)__builtin_clzll(bits);
-
-				bits &= ~(UINT64_C(1) << bb);
-				feats[out++] = (uint32_t)(w * 64 + bb);
-			}
-			b->seen[w] = 0;
-		}
-		b->seen_top[t] = 0;
-	}
 }
 
 /* Divides each of v[0..n) by d.  Two lanes at a time: each lane is the
@@ -256,26 +214,48 @@ divide_all(double *v, size_t n, double d)
 		v[k] /= d;
 }
 
-/* Turns the nu distinct features in b->feats into the row: sorted
- * descending, vals = count * idf, then l2-normalised with the squares
- * summed in that order; leaves all counts zero. */
-static void
-finish_row(const struct vectorizer *v, struct vectorizer_buf *b, size_t nu)
+/* Turns the counts into the row and returns its length: walks the
+ * bitmap from the top, highest set bit first, so the features come out in
+ * descending order; vals = count * idf, then l2-normalised with the
+ * squares summed in that order.  Leaves counts and bitmaps zero. */
+static size_t
+finish_row(const struct vectorizer *v, struct vectorizer_buf *b)
 {
+	uint32_t n = (uint32_t)v->n_features;
+	size_t nu = 0;
 	double s = 0.0;
 
-	b->counts[v->n_features] = 0; /* the out-of-vocabulary sentinel */
-	sort_desc(b, nu);
-	for (size_t k = 0; k < nu; k++) {
-		uint32_t j = b->feats[k];
-		double x = (double)b->counts[j] * v->idf[j];
+	/* The out-of-vocabulary sentinel is counted, never listed. */
+	b->counts[n] = 0;
+	b->seen[n >> 6] &= ~(UINT64_C(1) << (n & 63));
+	for (size_t t = top_words(n + 1); t-- > 0;) {
+		uint64_t top = b->seen_top[t];
 
-		b->counts[j] = 0;
-		b->vals[k] = x;
-		s += x * x;
+		b->seen_top[t] = 0;
+		while (top != 0) {
+			unsigned tb = 63u - (unsigned)__builtin_clzll(top);
+			size_t w = t * 64 + tb;
+			uint64_t bits = b->seen[w];
+
+			top ^= UINT64_C(1) << tb;
+			b->seen[w] = 0;
+			while (bits != 0) {
+				unsigned bb = 63u - (unsigned)__builtin_clzll(bits);
+				uint32_t j = (uint32_t)(w * 64 + bb);
+				double x = (double)b->counts[j] * v->idf[j];
+
+				bits ^= UINT64_C(1) << bb;
+				b->counts[j] = 0;
+				b->feats[nu] = j;
+				b->vals[nu] = x;
+				s += x * x;
+				nu++;
+			}
+		}
 	}
 	if (s != 0.0)
 		divide_all(b->vals, nu, sqrt(s));
+	return nu;
 }
 
 /* ---------------------------------------------------------- word cache */
@@ -316,9 +296,9 @@ cache_reset(struct vectorizer_cache *c, const struct vocab_slot *owner)
 /* Counts the n-grams of one word of m <= VECTORIZER_CACHE_WORD_MAX bytes,
  * from the cache when it is there; otherwise looks them up and keeps the
  * word's in-vocabulary features for next time. */
-static size_t
+static void
 count_cached_word(const struct vectorizer *v, struct vectorizer_buf *b,
-		  const char *s, size_t m, size_t nu)
+		  const char *s, size_t m)
 {
 	struct vectorizer_cache *c = &b->cache;
 	const size_t mask = VECTORIZER_CACHE_SLOTS - 1;
@@ -342,8 +322,8 @@ count_cached_word(const struct vectorizer *v, struct vectorizer_buf *b,
 
 			c->hits++;
 			for (uint32_t k = 0; k < e->nfeats; k++)
-				nu = count_one(b, f[k], nu);
-			return nu;
+				count_one(b, f[k]);
+			return;
 		}
 	}
 	c->misses++;
@@ -362,7 +342,7 @@ count_cached_word(const struct vectorizer *v, struct vectorizer_buf *b,
 	for (size_t k = 0; k < nk; k++) {
 		uint32_t j = vocab_lookup(v->slots, v->bits, b->keys[k], n);
 
-		nu = count_one(b, j, nu);
+		count_one(b, j);
 		/* Kept when in the vocabulary; the store is unconditional
 		 * (there is room: nfeats + nk <= the arena). */
 		c->feats[c->nfeats] = j;
@@ -371,7 +351,6 @@ count_cached_word(const struct vectorizer *v, struct vectorizer_buf *b,
 	e->nfeats = (uint32_t)(c->nfeats - e->first);
 	c->nwords++;
 	c->slots[i] = (uint32_t)c->nwords | tag;
-	return nu;
 }
 
 /* ------------------------------------------------------------ transform */
@@ -380,17 +359,16 @@ enum core_status
 vectorizer_transform(const struct vectorizer *v, struct vectorizer_buf *b,
 		     const char *text, size_t len, size_t *nnz)
 {
-	size_t i = 0, nu = 0, most;
+	size_t i = 0, most;
 	enum core_status rc;
 
-	/* Room for every feature the text can touch, plus the one store
-	 * past the end that count_one makes, before touching any, so a
-	 * failure leaves the buffers clean. */
+	/* Room for every feature the text can touch, before touching any,
+	 * so a failure leaves the buffers clean. */
 	most = ngram_max_count(len, v->ngram_min, v->ngram_max);
 	if (most > v->n_features)
 		most = v->n_features;
-	if (most + 1 > b->feats_cap) {
-		rc = grow_feats(b, most + 1);
+	if (most > b->feats_cap) {
+		rc = grow_feats(b, most);
 		if (rc != CORE_OK)
 			return rc;
 	}
@@ -408,18 +386,17 @@ vectorizer_transform(const struct vectorizer *v, struct vectorizer_buf *b,
 			i++;
 		m = i - start;
 		if (m <= VECTORIZER_CACHE_WORD_MAX) {
-			nu = count_cached_word(v, b, text + start, m, nu);
+			count_cached_word(v, b, text + start, m);
 		} else if (m <= VECTORIZER_WORD_CHUNK) {
 			size_t nk = ngram_extract(text + start, m,
 						  v->ngram_min, v->ngram_max,
 						  b->keys);
 
-			nu = count_keys(v, b, nk, nu);
+			count_keys(v, b, nk);
 		} else {
-			nu = count_long_word(v, b, text + start, m, nu);
+			count_long_word(v, b, text + start, m);
 		}
 	}
-	finish_row(v, b, nu);
-	*nnz = nu;
+	*nnz = finish_row(v, b);
 	return CORE_OK;
 }

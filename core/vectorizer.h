@@ -64,10 +64,10 @@ struct vectorizer_buf {
 	size_t n_features;
 	uint32_t *counts;   /* n_features + 1 n-gram counts; the last one
 			     * counts n-grams outside the vocabulary */
-	uint64_t *keys;     /* one chunk of text's n-gram keys */
+	uint64_t *keys;     /* one word's n-gram keys */
 	uint32_t *homes;    /* their home slots, plus prefetch padding */
 	size_t keys_cap;
-	uint64_t *seen;     /* bit j: feature j is in the row (sorting) */
+	uint64_t *seen;     /* bit j: feature j counted (n_features + 1 bits) */
 	uint64_t *seen_top; /* bit w: seen[w] != 0 */
 	uint32_t *feats;    /* result: feature indices, descending */
 	double *vals;       /* result: l2-normalised tf-idf values */
