@@ -38,28 +38,13 @@ escape(unsigned c, char u[7])
 	return u;
 }
 
-/* Where the escaped pieces go: a util_buf or a FILE. */
-struct sink {
-	struct util_buf *b;
-	FILE *f;
-};
-
-static void
-put(const struct sink *k, const char *p, size_t n)
-{
-	if (k->b != NULL)
-		util_buf_add(k->b, p, n);
-	else if (n > 0)
-		fwrite(p, 1, n, k->f);
-}
-
-static void
-json_str(const struct sink *k, const char *s, size_t n)
+void
+util_json_write(util_json_put *put, void *ctx, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run = 0;
 
-	put(k, "\"", 1);
+	put(ctx, "\"", 1);
 	while (i < n) {
 		unsigned c = p[i];
 		const char *esc;
@@ -81,26 +66,35 @@ json_str(const struct sink *k, const char *s, size_t n)
 		} else {
 			esc = escape(c, u);
 		}
-		put(k, s + run, i - run);
-		put(k, esc, strlen(esc));
+		put(ctx, s + run, i - run);
+		put(ctx, esc, strlen(esc));
 		run = ++i;
 	}
-	put(k, s + run, i - run);
-	put(k, "\"", 1);
+	put(ctx, s + run, i - run);
+	put(ctx, "\"", 1);
+}
+
+static void
+put_buf(void *ctx, const char *p, size_t n)
+{
+	util_buf_add(ctx, p, n);
 }
 
 void
 util_json_str(struct util_buf *b, const char *s, size_t n)
 {
-	const struct sink k = { b, NULL };
+	util_json_write(put_buf, b, s, n);
+}
 
-	json_str(&k, s, n);
+static void
+put_file(void *ctx, const char *p, size_t n)
+{
+	if (n > 0)
+		fwrite(p, 1, n, ctx);
 }
 
 void
 util_json_fstr(FILE *f, const char *s, size_t n)
 {
-	const struct sink k = { NULL, f };
-
-	json_str(&k, s, n);
+	util_json_write(put_file, f, s, n);
 }

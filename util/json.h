@@ -21,6 +21,13 @@
 
 #include "util/buf.h"
 
+/* Receives the output in pieces (n may be 0). */
+typedef void util_json_put(void *ctx, const char *p, size_t n);
+
+/* Writes s[0..n) as a quoted JSON string through put, in a few pieces:
+ * runs of plain bytes, escapes, quotes. */
+void util_json_write(util_json_put *put, void *ctx, const char *s, size_t n);
+
 /* Appends s[0..n) to b as a quoted JSON string. */
 void util_json_str(struct util_buf *b, const char *s, size_t n);
 
