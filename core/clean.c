@@ -365,16 +365,20 @@ static size_t
 squeeze(const struct cleaner *c, const uint32_t *cp, size_t n, char *out)
 {
 	size_t i = 0, o = 0, end;
-	bool gap = false;
+	bool gap = false, prev = false;  /* prev: cp[i - 1] is \w */
 
 	while (i < n) {
+		bool word = IS_WORD(cp[i]);
 		uint32_t v;
 
-		if (c->nwords > 0 && boundary(cp, n, i) &&
+		/* boundary(cp, n, i), with the class of cp[i - 1] carried. */
+		if (c->nwords > 0 && word != prev &&
 		    match_at(c, cp, n, i, &end)) {
 			i = end;
+			prev = IS_WORD(cp[end - 1]);
 			continue;
 		}
+		prev = word;
 		v = CP_OF(cp[i++]);
 		if (v < 128 && c->ascii_alnum[v]) {
 			if (gap && o > 0)
@@ -388,11 +392,31 @@ squeeze(const struct cleaner *c, const uint32_t *cp, size_t n, char *out)
 	return o;
 }
 
+/* Where the first "http" followed by a non-space starts, or n: nothing
+ * before it moves, and most texts have none. */
+static size_t
+first_link(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (n - i > 4) {
+		const char *h = memchr(s + i, 'h', n - i - 4);
+
+		if (h == NULL)
+			return n;
+		i = (size_t)(h - s);
+		if (memcmp(s + i, "http", 4) == 0 && s[i + 4] != ' ')
+			return i;
+		i++;
+	}
+	return n;
+}
+
 /* http\S+ -> "" on text made of [A-Za-z0-9 ] only; in place. */
 static size_t
 drop_links(char *s, size_t n)
 {
-	size_t i = 0, o = 0;
+	size_t i = first_link(s, n), o = i;
 
 	while (i < n) {
 		if (n - i > 4 && memcmp(s + i, "http", 4) == 0 &&
