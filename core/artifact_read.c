@@ -138,21 +138,56 @@ str_at(const struct strlist *l, size_t i)
 /* Whether all n doubles are finite.  A double is Inf or NaN iff its 11
  * exponent bits are all ones, and then adding 1 at the exponent's lowest
  * bit carries into bit 63.  OR-ing those sums has no branch and no
- * floating point, so the compiler may vectorise it: the weights are a
- * megabyte and this runs at every open. */
-static int
-finite_all(const double *v, size_t n)
+ * floating point.  Written on 4-lane vectors, which the default target
+ * splits into SSE2 pairs and the AVX2 copy below runs whole: the weights
+ * are a megabyte and this runs at every open, so at every plain CGI
+ * request. */
+static inline __attribute__((always_inline)) int
+finite_body(const double *v, size_t n)
 {
-	const uint64_t exp_mask = UINT64_C(0x7ff0000000000000);
+	typedef uint64_t v4du __attribute__((vector_size(32)));
+	const v4du exp_mask = { UINT64_C(0x7ff0000000000000),
+				UINT64_C(0x7ff0000000000000),
+				UINT64_C(0x7ff0000000000000),
+				UINT64_C(0x7ff0000000000000) };
+	const v4du carry = { UINT64_C(1) << 52, UINT64_C(1) << 52,
+			     UINT64_C(1) << 52, UINT64_C(1) << 52 };
+	v4du acc4 = { 0, 0, 0, 0 };
 	uint64_t acc = 0;
+	size_t i = 0;
 
-	for (size_t i = 0; i < n; i++) {
+	for (; i + 4 <= n; i += 4) {
+		v4du b;
+
+		memcpy(&b, &v[i], sizeof(b));
+		acc4 |= (b & exp_mask) + carry;
+	}
+	acc = acc4[0] | acc4[1] | acc4[2] | acc4[3];
+	for (; i < n; i++) {
 		uint64_t b;
 
 		memcpy(&b, &v[i], sizeof(b));
-		acc |= (b & exp_mask) + (UINT64_C(1) << 52);
+		acc |= (b & exp_mask[0]) + carry[0];
 	}
 	return (acc >> 63) == 0;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2"))) static int
+finite_avx2(const double *v, size_t n)
+{
+	return finite_body(v, n);
+}
+#endif
+
+static int
+finite_all(const double *v, size_t n)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (__builtin_cpu_supports("avx2"))
+		return finite_avx2(v, n);
+#endif
+	return finite_body(v, n);
 }
 
 /* A NUL-terminated text filling the whole section. */

@@ -23,4 +23,4 @@ core_libtagifai_a_SOURCES = core/status.c core/status.h core/model.h \
 core_libtagifai_a_CFLAGS = $(AM_CFLAGS) $(UTF8PROC_CFLAGS) $(CJSON_CFLAGS) \
 	$(XXHASH_CFLAGS) -pthread
 CORE_LIBS = core/libtagifai.a $(UTIL_LIBS) $(UTF8PROC_LIBS) $(CJSON_LIBS) \
-	$(CSV_LIBS) $(STEMMER_LIBS) $(XXHASH_LIBS) -lpthread -lm
+	$(CSV_LIBS) $(STEMMER_LIBS) -lpthread -lm
