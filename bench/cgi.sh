@@ -11,11 +11,15 @@
 # One curl process sends CGI_REQUESTS sequential POST /predict (predict_1.json)
 # on one keep-alive connection and prints each request's time_total; the first
 # answer's tag is checked against the reference, and every status must be 200.
-# Reports p50 / p99 / max per request, for ours and for hello.
+# This is done in CGI_ROUNDS rounds, ours and hello back to back in each, the
+# order alternating.  Reports p50 / p99 / max per request over all rounds, for
+# ours and for hello, each side's range of per-round p50s, and p50_ratio: the
+# median of the per-round ratios ours p50 / hello p50 (with its range).
 #
-# Env (defaults): CGI_PORT=18204 CGI_REQUESTS=200 BUILD_DIR=/tmp/build-bench
+# Env (defaults): CGI_PORT=18204 CGI_REQUESTS=200 CGI_ROUNDS=5 BUILD_DIR=/tmp/build-bench
 #   TAGIFAI_FCGI= MODEL= RESULTS=bench/results/<ts>
-# Output: $RESULTS/cgi.kv (ours_p50_ms ours_p99_ms ... floor_*), $RESULTS/cgi/.
+# Output: $RESULTS/cgi.kv (ours_p50_ms ours_p99_ms ... floor_*, p50_ratio),
+#   $RESULTS/cgi/ (every time, per-round p50s).
 set -eu
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -23,6 +27,7 @@ case ${1:-} in -h|--help) usage_from_header; exit 0 ;; esac
 
 CGI_PORT=${CGI_PORT:-18204}
 CGI_REQUESTS=${CGI_REQUESTS:-200}
+CGI_ROUNDS=${CGI_ROUNDS:-5}
 [ "$CGI_REQUESTS" -ge 1 ] && [ "$CGI_REQUESTS" -le 5000 ] || die "CGI_REQUESTS must be 1..5000"
 
 results_dir
@@ -63,11 +68,14 @@ wait_http "http://127.0.0.1:$CGI_PORT/cgi-bin/hello.cgi/" 20 || die "lighttpd mo
 
 : > "$RESULTS/cgi.kv"
 machine_note | tee "$RESULTS/cgi.conditions"
-for app in $apps; do
-    case $app in
-        ours) url=http://127.0.0.1:$CGI_PORT/cgi-bin/tagifai.cgi/predict ;;
-        floor) url=http://127.0.0.1:$CGI_PORT/cgi-bin/hello.cgi/predict ;;
+url_of() {
+    case $1 in
+        ours) echo "http://127.0.0.1:$CGI_PORT/cgi-bin/tagifai.cgi/predict" ;;
+        floor) echo "http://127.0.0.1:$CGI_PORT/cgi-bin/hello.cgi/predict" ;;
     esac
+}
+for app in $apps; do
+    url=$(url_of "$app")
     # one checked answer first
     code=$(curl -s -o "$d/resp.json" -m 10 -w '%{http_code}' -H 'Content-Type: application/json' \
         --data-binary "@$BODY_DIR/predict_1.json" "$url")
@@ -78,22 +86,46 @@ for app in $apps; do
         [ "$got" = "$want" ] || tag_mismatch "CGI POST /predict" 1
         log "CGI answer checked (tag $got)"
     fi
-    # CGI_REQUESTS sequential requests, one keep-alive connection, bounded by -m
-    : > "$d/urls"
-    i=0; while [ $i -lt "$CGI_REQUESTS" ]; do echo "url = \"$url\"" >> "$d/urls"; echo "output = \"/dev/null\"" >> "$d/urls"; i=$((i + 1)); done
-    timeout 300 flock "$BENCH_LOCK" curl -s -m 10 -K "$d/urls" -H 'Content-Type: application/json' \
-        --data-binary "@$BODY_DIR/predict_1.json" -w '%{http_code} %{time_total}\n' \
-        > "$RESULTS/cgi/$app.times" || die "curl failed for $app"
-    awk -v app="$app" -v want="$CGI_REQUESTS" '
+    # the curl config: CGI_REQUESTS sequential requests on one connection
+    : > "$d/urls.$app"
+    i=0; while [ $i -lt "$CGI_REQUESTS" ]; do echo "url = \"$url\"" >> "$d/urls.$app"; echo "output = \"/dev/null\"" >> "$d/urls.$app"; i=$((i + 1)); done
+    : > "$RESULTS/cgi/$app.times"
+    : > "$RESULTS/cgi/$app.rounds"
+done
+# p50 of the times in column 2 (seconds) of a file, in ms
+p50_ms() { awk '{ print $2 * 1000 }' "$1" | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f\n", v[int((NR + 1) / 2)] }'; }
+# CGI_ROUNDS rounds, ours and the floor back to back, the order alternating
+r=0
+while [ $r -lt "$CGI_ROUNDS" ]; do
+    if [ $((r % 2)) = 0 ]; then order=$apps; else order=$(echo "$apps" | awk '{ for (i = NF; i > 0; i--) printf "%s ", $i }'); fi
+    for app in $order; do
+        timeout 300 flock "$BENCH_LOCK" curl -s -m 10 -K "$d/urls.$app" -H 'Content-Type: application/json' \
+            --data-binary "@$BODY_DIR/predict_1.json" -w '%{http_code} %{time_total}\n' \
+            > "$d/round.times" || die "curl failed for $app"
+        cat "$d/round.times" >> "$RESULTS/cgi/$app.times"
+        p50_ms "$d/round.times" >> "$RESULTS/cgi/$app.rounds"
+    done
+    r=$((r + 1))
+done
+for app in $apps; do
+    awk -v app="$app" -v want="$((CGI_REQUESTS * CGI_ROUNDS))" '
         { n++; if ($1 != 200) bad++; t[n] = $2 * 1000 }
         END {
-            # insertion sort is fine for a few hundred values
+            # insertion sort is fine for a few thousand values
             for (i = 2; i <= n; i++) { v = t[i]; j = i - 1
                 while (j > 0 && t[j] > v) { t[j + 1] = t[j]; j-- } t[j + 1] = v }
             p50 = t[int((n + 1) * 0.50)]; i99 = int(n * 0.99 + 0.999); if (i99 > n) i99 = n
             printf "%s_requests=%d\n%s_non200=%d\n%s_p50_ms=%.3f\n%s_p99_ms=%.3f\n%s_max_ms=%.3f\n",
                 app, n, app, bad + (want - n), app, p50, app, t[i99], app, t[n]
         }' "$RESULTS/cgi/$app.times" >> "$RESULTS/cgi.kv"
+    sort -g "$RESULTS/cgi/$app.rounds" | awk -v app="$app" '{ v[NR] = $1 } END {
+        printf "%s_round_p50_min_ms=%.3f\n%s_round_p50_max_ms=%.3f\n", app, v[1], app, v[NR] }' >> "$RESULTS/cgi.kv"
 done
+if [ -s "$RESULTS/cgi/ours.rounds" ] && [ -s "$RESULTS/cgi/floor.rounds" ]; then
+    # per-round ratio of the p50s: a slow stretch moves both sides of a pair
+    paste -d ' ' "$RESULTS/cgi/ours.rounds" "$RESULTS/cgi/floor.rounds" | awk '{ print $1 / $2 }' | sort -g |
+        awk '{ v[NR] = $1 } END { printf "p50_ratio=%.3f\np50_ratio_min=%.3f\np50_ratio_max=%.3f\n", v[int((NR + 1) / 2)], v[1], v[NR] }' \
+        >> "$RESULTS/cgi.kv"
+fi
 grep -q '_non200=[1-9]' "$RESULTS/cgi.kv" && log "WARNING: some CGI answers were not 200"
 cat "$RESULTS/cgi.kv"
