@@ -18,8 +18,9 @@
 # 4. Timing: the holdout lines repeated to FT_TEXTS (100000) lines; each
 #    round runs `tagifai predict --jobs 1` and `fasttext predict` on that
 #    file, in alternating order from round to round, FT_ROUNDS (7) rounds,
-#    under flock /tmp/bench.lock.  Each run is timed by /usr/bin/time
-#    (wall seconds, max RSS).  Start-up: the same on an empty file.
+#    under flock /tmp/bench.lock.  Each run's wall time is read from bash's
+#    clock around the command alone; start-up is the same on an empty file;
+#    max RSS comes from one more run under /usr/bin/time.
 #    Reported: medians with min..max, texts/s = FT_TEXTS / wall (one core,
 #    whole process), steady texts/s = FT_TEXTS / (wall - start-up).
 #
@@ -81,24 +82,28 @@ ft_f1=$("$PY" "$BENCH_DIR/fasttext_prep.py" --f1 "$STATE/holdout.tags" "$OUTD/fa
 log "holdout weighted F1 over $n1 texts: ours $ours_f1, fastText $ft_f1"
 
 # ---------------------------------------------------------------- timing
-# run_one WHO INPUT -> "wall_s max_rss_kib"; output checked for its lines
-run_one() {
+# cmd_of WHO: sets CMD to the command line that reads texts on stdin
+cmd_of() {
     case $1 in
-    ours) set -- "$2" "$TAGIFAI" predict --jobs 1 --model "$MODEL" ;;
-    fasttext) set -- "$2" "$FASTTEXT" predict "$FT_MODEL" - ;;
+    ours) CMD=("$TAGIFAI" predict --jobs 1 --model "$MODEL") ;;
+    fasttext) CMD=("$FASTTEXT" predict "$FT_MODEL" -) ;;
     esac
-    _in=$1; shift
-    timeout 300 /usr/bin/time -f '%e %M' -o "$STATE/time" "$@" < "$_in" > "$STATE/out" \
-        || die "$* failed"
-    [ "$(wc -l < "$STATE/out")" = "$(wc -l < "$_in")" ] || die "$*: wrong number of output lines"
-    cat "$STATE/time"
 }
-# /usr/bin/time prints 10 ms steps; the wall is taken with date instead
+# timed WHO INPUT -> wall seconds of one whole process; the clock is bash's
+# own ($EPOCHREALTIME, no process), read around the command alone
 timed() {
-    _t0=$(date +%s%N)
-    _r=$(run_one "$@")
-    _t1=$(date +%s%N)
-    echo "$(awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }') ${_r#* }"
+    cmd_of "$1"
+    _t0=$EPOCHREALTIME
+    timeout 300 "${CMD[@]}" < "$2" > "$STATE/out" || die "${CMD[*]} failed"
+    _t1=$EPOCHREALTIME
+    [ "$(wc -l < "$STATE/out")" = "$(wc -l < "$2")" ] || die "${CMD[*]}: wrong number of output lines"
+    awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.4f\n", b - a }'
+}
+# max RSS (KiB) of one whole run, measured apart from the timed runs
+max_rss() {
+    cmd_of "$1"
+    /usr/bin/time -f '%M' -o "$STATE/time" "${CMD[@]}" < "$2" > /dev/null || die "${CMD[*]} failed"
+    cat "$STATE/time"
 }
 log "timing: $FT_TEXTS texts, $FT_ROUNDS rounds, alternating order"
 for who in ours fasttext; do : > "$OUTD/$who.runs"; : > "$OUTD/$who.empty"; done
@@ -127,9 +132,7 @@ EOF
         read -r e emin emax <<EOF
 $(stats "$OUTD/$who.empty" 1)
 EOF
-        read -r rss _ _ <<EOF
-$(stats "$OUTD/$who.runs" 2)
-EOF
+        rss=$(max_rss "$who" "$STATE/in.txt")
         echo "${who}_wall_s=$w"
         echo "${who}_wall_min_s=$wmin"
         echo "${who}_wall_max_s=$wmax"
@@ -148,7 +151,7 @@ EOF
     echo "fasttext_f1=$ft_f1"
     # per-round ratio ours/fastText texts/s (each round's pair ran back to back)
     paste -d ' ' "$OUTD/ours.runs" "$OUTD/fasttext.runs" |
-        awk '{ print $3 / $1 }' | sort -g |
+        awk '{ print $2 / $1 }' | sort -g |
         awk '{ v[NR] = $1 } END { printf "speed_ratio=%.3f\nspeed_ratio_min=%.3f\nspeed_ratio_max=%.3f\n", v[int((NR + 1) / 2)], v[1], v[NR] }'
 } > "$KV"
 . "$KV"
@@ -160,6 +163,6 @@ EOF
     echo "| ours / fastText texts/s, per round: median (min..max) | $speed_ratio ($speed_ratio_min..$speed_ratio_max) | |"
     echo "| start-up (empty input), ms, median (min..max) | $ours_startup_ms ($ours_startup_min_ms..$ours_startup_max_ms) | $fasttext_startup_ms ($fasttext_startup_min_ms..$fasttext_startup_max_ms) |"
     echo "| model file, bytes | $ours_model_bytes | $fasttext_model_bytes |"
-    echo "| max RSS, KiB (median) | $ours_max_rss_kib | $fasttext_max_rss_kib |"
+    echo "| max RSS, KiB | $ours_max_rss_kib | $fasttext_max_rss_kib |"
     echo "| holdout weighted F1 ($n1 texts) | $ours_f1 | $fasttext_f1 |"
 } | tee "$RESULTS/fasttext.md"
