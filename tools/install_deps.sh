@@ -14,7 +14,8 @@ PACKAGES="build-essential autoconf automake libtool pkg-config
  bats curl jq python3 python3-sklearn python3-numpy python3-joblib
  mandoc valgrind clang libclang-rt-14-dev iproute2 procps psmisc
  python3-fastapi python3-uvicorn python3-pandas python3-imblearn
- chromium chromium-driver python3-requests hyperfine wrk strace"
+ chromium chromium-driver python3-requests hyperfine wrk strace
+ prometheus python3-prometheus-client"
 
 missing=""
 for p in $PACKAGES; do
