@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fcgi/log.h"
 #include "util/buf.h"
@@ -48,8 +49,8 @@ json_line(const struct request *req, const char *path, const char *route,
 	gmtime_r(&now.tv_sec, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
 	util_buf_addf(&b, "{\"time\":\"%s.%06ldZ\",\"level\":\"%s\","
-		      "\"request_id\":", ts, now.tv_nsec / 1000,
-		      status >= 500 ? "error" : "info");
+		      "\"pid\":%ld,\"request_id\":", ts, now.tv_nsec / 1000,
+		      status >= 500 ? "error" : "info", (long)getpid());
 	util_json_str(&b, req->id, strlen(req->id));
 	util_buf_adds(&b, ",\"method\":");
 	util_json_str(&b, req->method_name, strlen(req->method_name));

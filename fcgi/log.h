@@ -14,7 +14,7 @@
 
 /* Logs req, answered with status after us microseconds.  route is the
  * route table pattern (NULL: none matched).  json: one JSON object
- * {"time","level","request_id","method","path","route","status",
+ * {"time","level","pid","request_id","method","path","route","status",
  * "duration_us","texts"} instead of the text line. */
 void log_request(const struct request *req, const char *route, int status,
 		 long long us, bool json);

@@ -418,9 +418,11 @@ metric() {
 # /metrics answers, is accepted and counts the requests it is sent: N
 # POST /predict between two scrapes are exactly N more.  With several
 # processes behind the socket this holds only when they share counters
-# (--workers, or --metrics-dir).  Usage: contract_metrics BASE [N]
+# (--workers, or --metrics-dir); PROCS is how many must have joined the
+# table (tagifai_workers{state="serving"}).
+# Usage: contract_metrics BASE [N [PROCS]]
 contract_metrics() {
-	local n=${2:-20} a=$BATS_TEST_TMPDIR/a.prom b=$BATS_TEST_TMPDIR/b.prom i before after
+	local n=${2:-20} procs=${3:-} a=$BATS_TEST_TMPDIR/a.prom b=$BATS_TEST_TMPDIR/b.prom i before after
 	scrape "$1" "$a" || return 1
 	for ((i = 0; i < n; i++)); do
 		curl -s -o /dev/null -X POST -H 'Content-Type: application/json' \
@@ -433,6 +435,10 @@ contract_metrics() {
 	before=$(metric "$a" 'tagifai_texts_predicted_total')
 	after=$(metric "$b" 'tagifai_texts_predicted_total')
 	[ "$((after - before))" -eq "$n" ] || { bad "texts $before -> $after, not +$n"; return 1; }
+	if [ -n "$procs" ]; then
+		after=$(metric "$b" 'tagifai_workers{state="serving"}')
+		[ "$after" -eq "$procs" ] || { bad "$after processes in the table, not $procs"; return 1; }
+	fi
 	# Labels are route patterns, never the paths asked for.
 	! grep -q 'route="/args/threshold"' "$b" || { bad "a raw path as a label"; return 1; }
 }

@@ -83,8 +83,9 @@ predict_count() {
 	       $(metric "$STACK_DIR/before.prom" 'tagifai_predictions_total{version="reference"}') ))" -eq "$n" ]
 	[ "$(( $(metric "$STACK_DIR/after.prom" 'tagifai_http_request_duration_seconds_count{route="/predict"}') -
 	       $(metric "$STACK_DIR/before.prom" 'tagifai_http_request_duration_seconds_count{route="/predict"}') ))" -eq "$n" ]
-	# More than one worker answered the scrapes (their pids differ in the
-	# X-Request-Id? no: the access log says which process wrote it).
+	# Which workers answered: the JSON access log names the process.
+	echo "# scrapes answered by $(grep '"route":"/metrics"' "$STACK_DIR/master.out" |
+		jq -r .pid | sort -u | wc -l) of $WORKERS workers" >&3
 	[ "$(grep -c '"route":"/metrics"' "$STACK_DIR/master.out")" -ge 8 ]
 }
 
