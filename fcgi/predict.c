@@ -133,13 +133,7 @@ run(struct app *app, struct request *req, const struct texts *t,
 	util_buf_adds(&b, "],\"model\":");
 	util_buf_adds(&b, m->json);
 	util_buf_adds(&b, "}");
-	if (b.st != UTIL_OK) {
-		util_buf_free(&b);
-		respond_error(res, HTTP_ERR_INTERNAL);
-		return;
-	}
-	handlers_envelope(res, req, b.data);
-	util_buf_free(&b);
+	handlers_envelope_buf(res, req, &b);
 }
 
 void
