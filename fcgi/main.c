@@ -37,19 +37,27 @@ ready_line(const struct app *app, const char *where)
 /* The /metrics counters (fcgi/stats.h): shared with the workers the
  * master forks, with the processes using --metrics-dir, or this
  * process's own.  None under CGI: one request, then the process is
- * gone. */
+ * gone.  A --metrics-dir that cannot be used (unwritable, full, another
+ * layout) costs the pool its exact sums, not its service: the process
+ * says so and counts alone. */
 static enum service_status
 open_stats(const struct options *o, struct stats *s)
 {
 	char err[SERVICE_ERR_MAX];
 	enum service_status st;
 
-	if (o->workers > 0)
+	if (o->workers > 0) {
 		st = stats_open_pool(s, err, sizeof(err));
-	else if (o->metrics_dir != NULL)
+	} else if (o->metrics_dir != NULL) {
 		st = stats_open_file(s, o->metrics_dir, err, sizeof(err));
-	else
+		if (st == SERVICE_OK)
+			return st;
+		fprintf(stderr, "tagifai-fcgi: %s; /metrics counts this "
+			"process only\n", err);
 		st = stats_open_private(s, err, sizeof(err));
+	} else {
+		st = stats_open_private(s, err, sizeof(err));
+	}
 	if (st != SERVICE_OK)
 		fprintf(stderr, "tagifai-fcgi: %s\n", err);
 	return st;

@@ -534,7 +534,9 @@ stats_sum(const struct stats *s, struct stats_totals *t)
 		if (!atomic_load(&sl->used))
 			continue;
 		add_slot(t, sl);
-		if (pid <= 0)
+		/* A crashed owner of a file slot left its pid behind: only a
+		 * running process is a worker (a scrape may make syscalls). */
+		if (pid <= 0 || (s->mode == STATS_FILE && !owner_alive(sl)))
 			continue;
 		switch (atomic_load(&sl->state)) {
 		case STATS_SLOT_SERVING: t->serving++; break;

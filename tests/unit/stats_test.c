@@ -319,13 +319,17 @@ stats_open_file_should_share_slots_between_processes(void)
 	}
 	tap_ok(wait_ok(file_child(dir, 30, true)), "a process counted 30 "
 	       "and died without closing");
-	tap_ok(wait_ok(file_child(dir, 12, false)), "another counted 12 "
-	       "and closed");
-	tap_ok(wait_ok(file_child(dir, 5, false)), "a third counted 5");
+	tap_ok(wait_ok(file_child(dir, 12, false)), "another took its slot, "
+	       "counted 12 and closed");
+	tap_ok(wait_ok(file_child(dir, 5, true)), "a third counted 5 and "
+	       "died without closing");
 	stats_sum(&a, &tot);
 	tap_ok(requests(&tot, 0, 0, STATS_CODE_200) == 47, "the table "
 	       "holds all 47 (got %llu)",
 	       (unsigned long long)requests(&tot, 0, 0, STATS_CODE_200));
+	tap_ok(tot.serving == 1 && tot.n_pids == 1, "only this process is "
+	       "running: the crashed one's pid is not a worker (%zu serving)",
+	       tot.serving);
 	for (size_t i = 0; i < a.n_slots; i++)
 		used += atomic_load(&a.slots[i].used) != 0;
 	tap_ok(used <= 2, "dead owners' slots were reused (%zu used)", used);
