@@ -41,6 +41,8 @@
 #define LOG_PREFIX "tagifai-fcgi: master: "
 #define MAX_SLOTS (2 * MASTER_MAX_WORKERS) /* a full generation rolling */
 #define MAX_WAIT_MS 1000                   /* longest sleep of the loop */
+_Static_assert(MAX_SLOTS <= STATS_POOL_SLOTS,
+	       "every worker slot needs its /metrics slot (fcgi/stats.h)");
 
 /* The signals the master takes over; workers get back what main set. */
 #define N_SIGNALS 4
