@@ -43,6 +43,30 @@ predict_n() {
 		grep -c '^200$'
 }
 
+# Scrape COUNT times in a row in the background (while workers die or
+# roll), each answer kept as $STACK_DIR/series.NAME.I; series_wait waits.
+series_start() {
+	local name=$1 count=$2
+	(
+		for ((i = 0; i < count; i++)); do
+			# A scrape answered by the worker being killed fails: keep
+			# only the answers that came back whole.
+			curl -sf -m 10 -o "$STACK_DIR/series.$name.$i" "$BASE/metrics" ||
+				rm -f "$STACK_DIR/series.$name.$i"
+		done
+	) 3>&- &
+	SERIES_PID=$!
+}
+
+# After series_start: every counter of the series, scrape after scrape,
+# never went down (tests/api/prom_check.py --monotonic).
+series_check() {
+	wait "$SERIES_PID"
+	[ "$(ls "$STACK_DIR"/series."$1".* | wc -l)" -ge 30 ]
+	"$PYTHON3" "$top_srcdir/tests/api/prom_check.py" --monotonic \
+		$(ls "$STACK_DIR"/series."$1".* | sort -t. -k3 -n)
+}
+
 # The /predict 200 count of a fresh scrape into FILE.
 predict_count() {
 	scrape "$BASE" "$1" && metric "$1" 'tagifai_http_requests_total{route="/predict",code="200"}'
@@ -97,8 +121,10 @@ predict_count() {
 	[ "$(predict_n 40)" -eq 40 ]
 	old=$(echo $(sv_workers))
 	victim=${old%% *}
+	series_start kill 40
 	kill -KILL "$victim"
 	sv_wait_replaced "$WORKERS" "$victim" > /dev/null
+	series_check kill
 	after=$(predict_count "$STACK_DIR/k1.prom")
 	[ "$((after - before))" -eq 40 ]
 	r1=$(metric "$STACK_DIR/k1.prom" tagifai_worker_restarts_total)
@@ -114,8 +140,10 @@ predict_count() {
 	ok0=$(metric "$STACK_DIR/h0.prom" 'tagifai_model_reloads_total{result="success"}')
 	old=$(echo $(sv_workers))
 	swap_model "$STACK_DIR/model2.tagifai"
+	series_start hup 40
 	kill -HUP "$SV_MASTER"
 	sv_wait_replaced "$WORKERS" "$old" > /dev/null
+	series_check hup
 	[ "$(predict_n 30)" -eq 30 ]
 	after=$(predict_count "$STACK_DIR/h1.prom")
 	[ "$((after - before))" -eq 30 ]

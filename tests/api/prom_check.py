@@ -8,6 +8,11 @@
 #                                           the samples named NAME whose
 #                                           labels include those given
 #   prom_check.py FILE --names              every sample name, one a line
+#   prom_check.py --monotonic FILE...       scrapes in the order taken: no
+#                                           counter sample (_total, _bucket,
+#                                           _count, _sum) is ever lower than
+#                                           in an earlier one (exit 1, naming
+#                                           it, otherwise)
 import re
 import sys
 
@@ -39,9 +44,33 @@ def query(all_samples, q):
     return total
 
 
+def counters(all_samples):
+    out = {}
+    for name, labels, value in all_samples:
+        if name.endswith(('_total', '_bucket', '_count', '_sum')):
+            out[(name, tuple(sorted(labels.items())))] = value
+    return out
+
+
+def monotonic(files):
+    last = {}
+    for f in files:
+        with open(f, encoding='utf-8') as fh:
+            now = counters(samples(fh.read()))
+        for key, v in last.items():
+            if now.get(key, 0) < v:
+                sys.exit(f"prom_check: {key} went down: {v} -> "
+                         f"{now.get(key, 0)} in {f}")
+        last = now
+    print(f"{len(files)} scrapes, {len(last)} counters, none went down")
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
+    if sys.argv[1] == '--monotonic':
+        monotonic(sys.argv[2:])
+        return
     with open(sys.argv[1], encoding='utf-8') as f:
         text = f.read()
     try:
