@@ -17,6 +17,7 @@
 
 function rule_add(b, re) { nrules++; rb[nrules] = b; rre[nrules] = re }
 function default_rules() {
+    rule_add("metrics", "fcgi/(stats|prom|observe)\\.[ch]:|:stats_|:prom_|:observe_")
     rule_add("lookups", "vocab\\.h:|:vocab_")
     rule_add("n-grams", "ngram\\.c:|:ngram_|:word_ngrams")
     rule_add("tf-idf+l2", "vectorizer\\.c:|:vectorizer_|:count_key|:count_long_word")

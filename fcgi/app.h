@@ -22,6 +22,8 @@
 #define APP_MAX_MAX_BODY (64u << 20)      /* upper bound for --max-body */
 #define APP_WWW_NOTES_MAX 512             /* the ready line's page notes */
 
+struct stats;
+
 struct app_config {
 	const char *model_path;
 	const char *listen;       /* NULL: inherited socket (fd 0) */
@@ -38,6 +40,10 @@ struct app_config {
 	 * files and the args/performance reports only when a request needs
 	 * them, instead of before the first accept. */
 	bool lazy;
+	/* The request counters (fcgi/stats.h), shared by the pool and
+	 * kept across reloads; NULL under plain CGI (no /metrics). */
+	struct stats *stats;
+	bool log_json;            /* --log-format json */
 };
 
 struct app {
@@ -45,6 +51,7 @@ struct app {
 	struct app_model model;       /* the one served (cfg.model_path) */
 	struct www www;
 	char www_notes[APP_WWW_NOTES_MAX];
+	int stats_model;              /* the model's index in cfg.stats */
 };
 
 /* Opens the model, and unless cfg->lazy, parses the reports and loads

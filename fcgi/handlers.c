@@ -45,15 +45,16 @@ handlers_envelope_buf(struct response *res, const struct request *req,
 }
 
 /* The reports are parsed at start-up, or now in a lazy (CGI) process;
- * false (after answering 500) when that fails. */
+ * false (after answering 500) when that fails.  The log line names the
+ * request, like every line about one. */
 static bool
-reports(struct app *app, struct response *res)
+reports(struct app *app, const struct request *req, struct response *res)
 {
 	char err[SERVICE_ERR_MAX];
 
 	if (app_model_reports(&app->model, err, sizeof(err)) == SERVICE_OK)
 		return true;
-	fprintf(stderr, "tagifai-fcgi: %s\n", err);
+	fprintf(stderr, "tagifai-fcgi: %s id=%s\n", err, req->id);
 	respond_error(res, HTTP_ERR_INTERNAL);
 	return false;
 }
@@ -90,7 +91,7 @@ handle_performance(struct app *app, struct request *req,
 	char *filter = NULL;
 
 	(void)params;
-	if (!reports(app, res))
+	if (!reports(app, req, res))
 		return;
 	if (url_query_get(req->target.query, "filter", &filter) !=
 	    SERVICE_OK) {
@@ -109,7 +110,7 @@ handle_args(struct app *app, struct request *req,
 	    const struct route_params *params, struct response *res)
 {
 	(void)params;
-	if (!reports(app, res))
+	if (!reports(app, req, res))
 		return;
 	wrap(res, req, "args", 4, app->model.reports.args_json);
 }
@@ -126,7 +127,7 @@ handle_arg(struct app *app, struct request *req,
 	const struct app_member *m;
 	struct util_buf b = UTIL_BUF_INIT(RESPOND_BODY_MAX);
 
-	if (!reports(app, res))
+	if (!reports(app, req, res))
 		return;
 	m = app_member_find(r->args, r->n_args, param, param_len);
 	if (m != NULL) {

@@ -20,6 +20,9 @@ static const struct {
 	[HTTP_ERR_FORBIDDEN] = { 403, "Not enough permissions" },
 	[HTTP_ERR_NOT_FOUND] = { 404, "Not Found" },
 	[HTTP_ERR_UNKNOWN_ARG] = { 404, "Unknown argument" },
+	[HTTP_ERR_NO_METRICS] = { 404, "No metrics under plain CGI: each "
+				  "request is a process of its own; serve "
+				  "over FastCGI for /metrics" },
 	[HTTP_ERR_METHOD] = { 405, "Method Not Allowed" },
 	[HTTP_ERR_CONFLICT] = { 409, "Conflict" },
 	[HTTP_ERR_TOO_LARGE] = { 413, "Request body too large" },

@@ -17,6 +17,7 @@ enum http_error {
 	HTTP_ERR_FORBIDDEN,        /* 403: credentials without the role */
 	HTTP_ERR_NOT_FOUND,        /* 404: no such route, page or file */
 	HTTP_ERR_UNKNOWN_ARG,      /* 404: GET /args/{arg} of no argument */
+	HTTP_ERR_NO_METRICS,       /* 404: GET /metrics under plain CGI */
 	HTTP_ERR_METHOD,           /* 405: route known, method not */
 	HTTP_ERR_CONFLICT,         /* 409: the resource exists already */
 	HTTP_ERR_TOO_LARGE,        /* 413: body over --max-body */

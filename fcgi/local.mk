@@ -11,12 +11,15 @@ fcgi_libservice_a_SOURCES = \
 	fcgi/handlers.c fcgi/handlers.h \
 	fcgi/http_error.c fcgi/http_error.h \
 	fcgi/log.c fcgi/log.h \
+	fcgi/observe.c fcgi/observe.h \
 	fcgi/options.c fcgi/options.h \
 	fcgi/predict.c fcgi/predict.h \
+	fcgi/prom.c fcgi/prom.h \
 	fcgi/request.c fcgi/request.h \
 	fcgi/respond.c fcgi/respond.h \
 	fcgi/route.c fcgi/route.h fcgi/routes.c \
 	fcgi/server.c fcgi/server.h \
+	fcgi/stats.c fcgi/stats.h \
 	fcgi/status.c fcgi/status.h \
 	fcgi/url.c fcgi/url.h \
 	fcgi/www.c fcgi/www.h

@@ -15,6 +15,7 @@
 #include "fcgi/master.h"
 #include "fcgi/options.h"
 #include "fcgi/serve.h"
+#include "fcgi/stats.h"
 #include "fcgi/transport.h"
 
 #define MAIN_EXIT_USAGE 2   /* a bad option; 1 is any other failure */
@@ -31,6 +32,35 @@ ready_line(const struct app *app, const char *where)
 		app->cfg.limits.value[SCHEMA_LIMIT_TEXTS],
 		app->cfg.limits.value[SCHEMA_LIMIT_TEXT_CHARS],
 		app->www_notes);
+}
+
+/* The /metrics counters (fcgi/stats.h): shared with the workers the
+ * master forks, with the processes using --metrics-dir, or this
+ * process's own.  None under CGI: one request, then the process is
+ * gone.  A --metrics-dir that cannot be used (unwritable, full, another
+ * layout) costs the pool its exact sums, not its service: the process
+ * says so and counts alone. */
+static enum service_status
+open_stats(const struct options *o, struct stats *s)
+{
+	char err[SERVICE_ERR_MAX];
+	enum service_status st;
+
+	if (o->workers > 0) {
+		st = stats_open_pool(s, err, sizeof(err));
+	} else if (o->metrics_dir != NULL) {
+		st = stats_open_file(s, o->metrics_dir, err, sizeof(err));
+		if (st == SERVICE_OK)
+			return st;
+		fprintf(stderr, "tagifai-fcgi: %s; /metrics counts this "
+			"process only\n", err);
+		st = stats_open_private(s, err, sizeof(err));
+	} else {
+		st = stats_open_private(s, err, sizeof(err));
+	}
+	if (st != SERVICE_OK)
+		fprintf(stderr, "tagifai-fcgi: %s\n", err);
+	return st;
 }
 
 /* Parses the options; -1 to go on, else the exit status. */
@@ -60,6 +90,7 @@ options(int argc, char **argv, struct options *o)
 int
 main(int argc, char **argv)
 {
+	static struct stats stats;  /* the pool's, across reloads */
 	struct options o;
 	struct app app;
 	char err[SERVICE_ERR_MAX];
@@ -78,8 +109,14 @@ main(int argc, char **argv)
 	/* A CGI process answers one request: read pages and reports only if
 	 * that request needs them. */
 	o.cfg.lazy = cgi;
+	if (!cgi) {
+		if (open_stats(&o, &stats) != SERVICE_OK)
+			return 1;
+		o.cfg.stats = &stats;
+	}
 	if (app_init(&app, &o.cfg, err, sizeof(err)) != SERVICE_OK) {
 		fprintf(stderr, "tagifai-fcgi: %s\n", err);
+		stats_close(&stats);
 		return 1;
 	}
 	if (cgi) {
@@ -92,6 +129,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "tagifai-fcgi: cannot listen on %s\n",
 			o.cfg.listen);
 		app_free(&app);
+		stats_close(&stats);
 		return 1;
 	}
 	if (listen_blocking(sock) != SERVICE_OK)
@@ -105,11 +143,14 @@ main(int argc, char **argv)
 					    listen_unix_path(o.cfg.listen),
 					    serve_fcgi };
 
-		return master_run(&app, &mc);
+		rc = master_run(&app, &mc);
+		stats_close(&stats);
+		return rc;
 	}
 	if (o.cfg.listen != NULL)
 		serve_own_socket(listen_unix_path(o.cfg.listen));
 	rc = serve_fcgi(&app, sock);
 	app_free(&app);
+	stats_close(&stats);
 	return rc;
 }

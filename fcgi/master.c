@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -34,11 +35,14 @@
 
 #include "fcgi/listen.h"
 #include "fcgi/master.h"
+#include "fcgi/stats.h"
 #include "util/clock.h"
 
 #define LOG_PREFIX "tagifai-fcgi: master: "
 #define MAX_SLOTS (2 * MASTER_MAX_WORKERS) /* a full generation rolling */
 #define MAX_WAIT_MS 1000                   /* longest sleep of the loop */
+_Static_assert(MAX_SLOTS <= STATS_POOL_SLOTS,
+	       "every worker slot needs its /metrics slot (fcgi/stats.h)");
 
 /* The signals the master takes over; workers get back what main set. */
 #define N_SIGNALS 4
@@ -99,7 +103,7 @@ log_model(const char *what, const struct app *a, unsigned gen)
  * loop (its SIGTERM/SIGINT handlers and mask), then serve.  Never
  * returns. */
 static _Noreturn void
-worker(struct master *m)
+worker(struct master *m, size_t slot)
 {
 	struct sigaction ign;
 	int rc;
@@ -118,6 +122,9 @@ worker(struct master *m)
 		_exit(0);
 #endif
 	sigprocmask(SIG_SETMASK, &m->old_mask, NULL);
+	/* Counters by slot, not pid: a respawned worker goes on adding to
+	 * the counts of the one it replaces (fcgi/stats.h). */
+	stats_bind(m->cur.cfg.stats, slot, m->cur.stats_model);
 	rc = m->mc->serve(&m->cur, m->mc->sock);
 	app_free(&m->cur);
 	fflush(NULL);
@@ -162,7 +169,9 @@ spawn(struct master *m, long long now)
 		return;
 	}
 	if (pid == 0)
-		worker(m);
+		worker(m, (size_t)(s - m->slot));
+	stats_slot_set(m->cur.cfg.stats, (size_t)(s - m->slot), pid,
+		       STATS_SLOT_SERVING, m->gen, 0);
 	s->pid = pid;
 	s->gen = m->gen;
 	s->state = SLOT_SERVING;
@@ -173,8 +182,10 @@ spawn(struct master *m, long long now)
 }
 
 static void
-retire(struct slot *s, long long now)
+retire(struct master *m, struct slot *s, long long now)
 {
+	stats_slot_set(m->cur.cfg.stats, (size_t)(s - m->slot), s->pid,
+		       STATS_SLOT_RETIRING, s->gen, 0);
 	s->state = SLOT_RETIRING;
 	s->kill_at = now + MASTER_STOP_TIMEOUT_MS;
 	if (kill(s->pid, SIGTERM) != 0 && errno != ESRCH)
@@ -202,7 +213,7 @@ describe(int st, char *buf, size_t len)
 
 /* Records the end of one child; unexpected deaths drive the back-off. */
 static void
-reaped(struct master *m, pid_t pid, int st, long long now)
+reaped(struct master *m, pid_t pid, int st, uint64_t cpu_us, long long now)
 {
 	char how[WAIT_TEXT_MAX];
 	struct slot *s = NULL;
@@ -234,21 +245,33 @@ reaped(struct master *m, pid_t pid, int st, long long now)
 			m->backoff = MASTER_BACKOFF_MAX_MS;
 		m->spawn_at = now + m->backoff;
 		m->last_death = now;
+		stats_restart(m->cur.cfg.stats);
 		fprintf(stderr, LOG_PREFIX "worker %ld (generation %u) %s "
 			"after %lld ms; respawning in %lld ms\n", (long)pid,
 			s->gen, how, lived, m->backoff);
 	}
+	stats_slot_set(m->cur.cfg.stats, (size_t)(s - m->slot), 0,
+		       STATS_SLOT_FREE, 0, cpu_us);
 	memset(s, 0, sizeof(*s));
 }
 
 static void
 reap(struct master *m)
 {
+	struct rusage ru;
 	pid_t pid;
 	int st;
 
-	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
-		reaped(m, pid, st, util_clock_ms());
+	/* wait4 for the child's CPU time: /metrics counts it after the
+	 * child is gone (process_cpu_seconds_total never goes down). */
+	while ((pid = wait4(-1, &st, WNOHANG, &ru)) > 0) {
+		uint64_t cpu_us = (uint64_t)(ru.ru_utime.tv_sec +
+					     ru.ru_stime.tv_sec) * 1000000u +
+				  (uint64_t)(ru.ru_utime.tv_usec +
+					     ru.ru_stime.tv_usec);
+
+		reaped(m, pid, st, cpu_us, util_clock_ms());
+	}
 }
 
 /* ---- the decisions of one loop turn --------------------------------- */
@@ -290,7 +313,7 @@ supervise(struct master *m, long long now)
 			fprintf(stderr, LOG_PREFIX "retiring worker %ld "
 				"(generation %u)\n", (long)oldest->pid,
 				oldest->gen);
-			retire(oldest, now);
+			retire(m, oldest, now);
 		} else if (now >= m->spawn_at) {
 			spawn(m, now);
 		}
@@ -340,6 +363,7 @@ reload(struct master *m)
 	if (app_init(&next, &m->cur.cfg, err, sizeof(err)) != SERVICE_OK) {
 		fprintf(stderr, LOG_PREFIX "reload failed: %s\n", err);
 		log_model("still serving", &m->cur, m->gen);
+		stats_reload(m->cur.cfg.stats, false, m->gen, err);
 		return;
 	}
 	app_free(&m->cur);
@@ -349,6 +373,7 @@ reload(struct master *m)
 	m->young_deaths = 0;
 	m->backoff = 0;
 	m->spawn_at = 0;
+	stats_reload(m->cur.cfg.stats, true, m->gen, NULL);
 	log_model("reload: rolling restart with", &m->cur, m->gen);
 }
 

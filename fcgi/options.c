@@ -33,6 +33,11 @@ options_usage(FILE *f)
 "  --max-text-chars N   characters per text (TAGIFAI_MAX_TEXT_CHARS; %d)\n"
 "  --access-log         a line per request on stderr (TAGIFAI_ACCESS_LOG=1;\n"
 "                       default: only failures, the web server logs access)\n"
+"  --log-format F       text or json: one JSON object a line\n"
+"                       (TAGIFAI_LOG_FORMAT; default text)\n"
+"  --metrics-dir DIR    without --workers: share the /metrics counters\n"
+"                       with the other processes using DIR\n"
+"                       (TAGIFAI_METRICS_DIR; default: this process only)\n"
 "  --help, --version\n",
 		OPTIONS_DEFAULT_BACKLOG, APP_DEFAULT_MAX_BODY,
 		SCHEMA_DEFAULT_MAX_TEXTS, SCHEMA_DEFAULT_MAX_TEXT_CHARS);
@@ -63,7 +68,8 @@ bad:
 enum opt_id {
 	OPT_MODEL = 256, OPT_LISTEN, OPT_BACKLOG, OPT_WWW, OPT_PREFIX,
 	OPT_MAX_BODY, OPT_MAX_TEXTS, OPT_MAX_TEXT_CHARS, OPT_HELP,
-	OPT_VERSION, OPT_WORKERS, OPT_ACCESS_LOG
+	OPT_VERSION, OPT_WORKERS, OPT_ACCESS_LOG, OPT_LOG_FORMAT,
+	OPT_METRICS_DIR
 };
 
 static const struct option longopts[] = {
@@ -77,6 +83,8 @@ static const struct option longopts[] = {
 	{ "max-text-chars", required_argument, NULL, OPT_MAX_TEXT_CHARS },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "access-log", no_argument, NULL, OPT_ACCESS_LOG },
+	{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+	{ "metrics-dir", required_argument, NULL, OPT_METRICS_DIR },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -120,6 +128,19 @@ env_str(const char *name, const char *dflt)
 	return v != NULL && *v != '\0' ? v : dflt;
 }
 
+/* "text" or "json"; opt names the option or variable for the error. */
+static enum service_status
+log_format(const char *v, bool *json, const char *opt, char *err,
+	   size_t err_len)
+{
+	if (strcmp(v, "text") == 0 || strcmp(v, "json") == 0) {
+		*json = v[0] == 'j';
+		return SERVICE_OK;
+	}
+	snprintf(err, err_len, "%s: expected text or json, got '%s'", opt, v);
+	return SERVICE_ERR_USAGE;
+}
+
 /* The defaults, then the environment. */
 static enum service_status
 defaults(struct options *o, size_t *backlog, char *err, size_t err_len)
@@ -133,6 +154,10 @@ defaults(struct options *o, size_t *backlog, char *err, size_t err_len)
 	c->prefix = env_str("TAGIFAI_PREFIX", NULL);
 	c->max_body = APP_DEFAULT_MAX_BODY;
 	c->access_log = strcmp(env_str("TAGIFAI_ACCESS_LOG", "0"), "0") != 0;
+	o->metrics_dir = env_str("TAGIFAI_METRICS_DIR", NULL);
+	if (log_format(env_str("TAGIFAI_LOG_FORMAT", "text"), &c->log_json,
+		       "TAGIFAI_LOG_FORMAT", err, err_len) != SERVICE_OK)
+		return SERVICE_ERR_USAGE;
 	schema_limits_default(&c->limits);
 	*backlog = OPTIONS_DEFAULT_BACKLOG;
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
@@ -193,6 +218,12 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 		case OPT_MODEL: c->model_path = optarg; break;
 		case OPT_LISTEN: c->listen = optarg; break;
 		case OPT_ACCESS_LOG: c->access_log = true; break;
+		case OPT_METRICS_DIR: o->metrics_dir = optarg; break;
+		case OPT_LOG_FORMAT:
+			if (log_format(optarg, &c->log_json, "--log-format",
+				       err, err_len) != SERVICE_OK)
+				return SERVICE_ERR_USAGE;
+			break;
 		case OPT_WWW: c->www_dir = optarg; break;
 		case OPT_PREFIX: c->prefix = optarg; break;
 		case OPT_HELP: o->action = OPTIONS_HELP; return SERVICE_OK;

@@ -35,6 +35,9 @@ enum options_action {
 struct options {
 	struct app_config cfg;
 	size_t workers;             /* 0: serve in this process */
+	/* --metrics-dir: the directory of the counters shared by processes
+	 * started by someone else (fcgi/stats.h); NULL: none. */
+	const char *metrics_dir;
 	enum options_action action;
 	/* With SERVICE_ERR_USAGE: the usage goes to stderr after the error
 	 * (an unknown option, not a bad value). */

@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "fcgi/predict.h"
+#include "fcgi/stats.h"
 #include "util/float_repr.h"
 #include "util/buf.h"
 #include "util/json.h"
@@ -105,9 +106,10 @@ add_prediction(struct util_buf *b, const struct app_model *m,
 
 /* Runs model m on every text and answers 200. */
 static void
-run(struct app_model *m, struct request *req,
-    const struct texts *t, struct response *res)
+run(struct app *app, struct request *req, const struct texts *t,
+    struct response *res)
 {
+	struct app_model *m = &app->model;
 	struct util_buf b = UTIL_BUF_INIT(RESPOND_BODY_MAX);
 
 	util_buf_adds(&b, "{\"predictions\":[");
@@ -117,12 +119,13 @@ run(struct app_model *m, struct request *req,
 						    t->s[i], t->len[i], &p);
 
 		if (st != CORE_OK || p.tag >= m->n_classes) {
-			fprintf(stderr, "tagifai-fcgi: predict: %s\n",
-				core_strerror(st));
+			fprintf(stderr, "tagifai-fcgi: predict: %s id=%s\n",
+				core_strerror(st), req->id);
 			util_buf_free(&b);
 			respond_error(res, HTTP_ERR_INTERNAL);
 			return;
 		}
+		stats_predicted(app->cfg.stats, app->stats_model, p.tag);
 		if (i > 0)
 			util_buf_adds(&b, ",");
 		add_prediction(&b, m, t->s[i], t->len[i], &p);
@@ -175,10 +178,11 @@ handle_predict(struct app *app, struct request *req,
 		goto out;
 	}
 	req->n_texts = t.n;
-	run(&app->model, req, &t, res);
+	run(app, req, &t, res);
 	goto out;
 nomem:
-	fprintf(stderr, "tagifai-fcgi: predict: out of memory\n");
+	fprintf(stderr, "tagifai-fcgi: predict: out of memory id=%s\n",
+		req->id);
 	respond_error(res, HTTP_ERR_INTERNAL);
 out:
 	texts_free(&t);

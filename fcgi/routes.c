@@ -9,6 +9,7 @@
  * titles); the error answers are the ones this service adds.
  */
 #include "fcgi/handlers.h"
+#include "fcgi/observe.h"
 #include "fcgi/predict.h"
 #include "fcgi/route.h"
 
@@ -77,6 +78,28 @@ static const struct openapi_op op_predict = {
 	.validates = true,
 };
 
+static const struct openapi_op op_live = {
+	.tag = "Operations",
+	.summary = " Live",
+	.description = "Liveness probe: the process answers.",
+	.operation_id = "_live_health_live_get",
+	.response_title = "Response  Live Health Live Get",
+};
+
+static const struct openapi_error ready_errors[] = {
+	{ "503", "Not ready (the reason is in data.reason)" },
+};
+
+static const struct openapi_op op_ready = {
+	.tag = "Operations",
+	.summary = " Ready",
+	.description = "Readiness probe: the model is loaded and current.",
+	.operation_id = "_ready_health_ready_get",
+	.response_title = "Response  Ready Health Ready Get",
+	.errors = ready_errors,
+	.n_errors = 1,
+};
+
 const struct route route_table[] = {
 	{ "/", METHOD_GET_HEAD, handle_index, ROLE_PUBLIC, &op_index },
 	{ "/performance", METHOD_GET_HEAD, handle_performance, ROLE_PUBLIC,
@@ -91,6 +114,13 @@ const struct route route_table[] = {
 	{ "/demo", METHOD_GET_HEAD, handle_demo, ROLE_PUBLIC, NULL },
 	{ "/static/{file:path}", METHOD_GET_HEAD, handle_static, ROLE_PUBLIC,
 	  NULL },
+	/* Operations (fcgi/observe.c).  /metrics is Prometheus text, not
+	 * JSON: outside the OpenAPI document, like the pages. */
+	{ "/metrics", METHOD_GET_HEAD, handle_metrics, ROLE_PUBLIC, NULL },
+	{ "/health/live", METHOD_GET_HEAD, handle_health_live, ROLE_PUBLIC,
+	  &op_live },
+	{ "/health/ready", METHOD_GET_HEAD, handle_health_ready, ROLE_PUBLIC,
+	  &op_ready },
 };
 
 const size_t route_count = sizeof(route_table) / sizeof(route_table[0]);

@@ -14,6 +14,8 @@
 #include "fcgi/handlers.h"
 #include "fcgi/log.h"
 #include "fcgi/server.h"
+#include "fcgi/stats.h"
+#include "util/clock.h"
 
 /* 307 to the same URL without the trailing slashes (Starlette's
  * redirect_slashes).  The Location is rebuilt from the decoded path,
@@ -70,9 +72,11 @@ body(struct app *app, struct request *req,
 /* Methods whose requests carry a body to read before the handler. */
 #define BODY_METHODS (METHOD_POST | METHOD_PUT | METHOD_PATCH)
 
+/* Answers req into res; *row is the route table row found (route_count
+ * when none), the label of its counters. */
 static void
 dispatch(struct app *app, struct request *req,
-	 const struct request_io *io, struct response *res)
+	 const struct request_io *io, struct response *res, size_t *row)
 {
 	const struct route *r = NULL;
 	struct route_params params;
@@ -82,6 +86,7 @@ dispatch(struct app *app, struct request *req,
 	switch (route_find(req->target.route, req->method, &r, &params,
 			   &allow)) {
 	case ROUTE_FOUND:
+		*row = (size_t)(r - route_table);
 		break;
 	case ROUTE_REDIRECT:
 		redirect(res, req);
@@ -114,8 +119,10 @@ server_handle(struct app *app, const struct request_io *io)
 {
 	struct request req;
 	struct response res = { 0 };
+	size_t row = route_count;
 	enum service_status st = request_init(&req, io, app->cfg.prefix);
 	enum service_status rc;
+	long long us;
 
 	if (st == SERVICE_OK && route_resolve(&req.target) != SERVICE_OK)
 		st = SERVICE_ERR_NOMEM;
@@ -124,10 +131,13 @@ server_handle(struct app *app, const struct request_io *io)
 	else if (st != SERVICE_OK || req.url == NULL)
 		respond_error(&res, HTTP_ERR_INTERNAL);
 	else
-		dispatch(app, &req, io, &res);
+		dispatch(app, &req, io, &res, &row);
 	rc = respond_write(&res, &req, app->model.x_model, io);
+	us = util_clock_us() - req.start_us;
+	stats_request(app->cfg.stats, row, req.method, res.status, us);
 	if (app->cfg.access_log || res.status >= 500)
-		log_request(&req, res.status);
+		log_request(&req, row < route_count ? route_table[row].pattern
+			    : NULL, res.status, us, app->cfg.log_json);
 	response_free(&res);
 	request_free(&req);
 	return rc;

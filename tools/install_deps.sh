@@ -17,7 +17,7 @@ PACKAGES="build-essential autoconf automake libtool pkg-config
  mandoc valgrind clang libclang-rt-14-dev iproute2 procps psmisc
  python3-fastapi python3-uvicorn python3-pandas python3-imblearn gunicorn
  chromium chromium-driver python3-requests hyperfine wrk strace
- fasttext time"
+ fasttext time prometheus python3-prometheus-client"
 
 missing=""
 for p in $PACKAGES; do

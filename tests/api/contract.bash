@@ -388,3 +388,64 @@ contract_bad_utf8_query() {
 contract_trace_refused() {
 	http TRACE "$1/" && expect_json && [ "${STATUS:0:1}" = 4 ] || bad "TRACE not refused with a JSON 4xx"
 }
+
+# ---------------------------------------------------------------- operations
+# GET /metrics, /health/live and /health/ready (fcgi/observe.c).
+
+# Fetch BASE/metrics into FILE and check it: 200, the Prometheus text
+# content type, `promtool check metrics` without a complaint and the
+# python3-prometheus-client parser.  Usage: scrape BASE FILE
+scrape() {
+	http GET "$1/metrics" && expect_status 200 || return 1
+	case $(header Content-Type) in
+	"text/plain; version=0.0.4"*) ;;
+	*) bad "Content-Type $(header Content-Type)"; return 1 ;;
+	esac
+	cp "$RESP_BODY" "$2"
+	promtool check metrics < "$2" > "$2.promtool" 2>&1 ||
+		{ cat "$2.promtool" >&2; bad "promtool check metrics failed"; return 1; }
+	[ ! -s "$2.promtool" ] || { cat "$2.promtool" >&2; bad "promtool complained"; return 1; }
+	"$PYTHON3" "$top_srcdir/tests/api/prom_check.py" "$2" > /dev/null ||
+		{ bad "the python parser refused the scrape"; return 1; }
+}
+
+# The value of a query over a scrape (tests/api/prom_check.py).
+# Usage: metric FILE 'NAME{label="value"}'
+metric() {
+	"$PYTHON3" "$top_srcdir/tests/api/prom_check.py" "$1" "$2"
+}
+
+# /metrics answers, is accepted and counts the requests it is sent: N
+# POST /predict between two scrapes are exactly N more.  With several
+# processes behind the socket this holds only when they share counters
+# (--workers, or --metrics-dir); PROCS is how many must have joined the
+# table (tagifai_workers{state="serving"}).
+# Usage: contract_metrics BASE [N [PROCS]]
+contract_metrics() {
+	local n=${2:-20} procs=${3:-} a=$BATS_TEST_TMPDIR/a.prom b=$BATS_TEST_TMPDIR/b.prom i before after
+	scrape "$1" "$a" || return 1
+	for ((i = 0; i < n; i++)); do
+		curl -s -o /dev/null -X POST -H 'Content-Type: application/json' \
+			-d '{"texts":[{"text":"Transfer learning with BERT"}]}' "$1/predict" || return 1
+	done
+	scrape "$1" "$b" || return 1
+	before=$(metric "$a" 'tagifai_http_requests_total{route="/predict",code="200"}')
+	after=$(metric "$b" 'tagifai_http_requests_total{route="/predict",code="200"}')
+	[ "$((after - before))" -eq "$n" ] || { bad "/predict count $before -> $after, not +$n"; return 1; }
+	before=$(metric "$a" 'tagifai_texts_predicted_total')
+	after=$(metric "$b" 'tagifai_texts_predicted_total')
+	[ "$((after - before))" -eq "$n" ] || { bad "texts $before -> $after, not +$n"; return 1; }
+	if [ -n "$procs" ]; then
+		after=$(metric "$b" 'tagifai_workers{state="serving"}')
+		[ "$after" -eq "$procs" ] || { bad "$after processes in the table, not $procs"; return 1; }
+	fi
+	# Labels are route patterns, never the paths asked for.
+	! grep -q 'route="/args/threshold"' "$b" || { bad "a raw path as a label"; return 1; }
+}
+
+contract_health() {
+	http GET "$1/health/live" && expect_envelope GET "$1/health/live" &&
+		expect_jq '.data.status == "live"' || return 1
+	http GET "$1/health/ready" && expect_envelope GET "$1/health/ready" &&
+		expect_jq '.data.status == "ready" and (.data.model.name | length) > 0'
+}

@@ -129,6 +129,18 @@ teardown_file() {
 	contract_openapi "$BASE"
 }
 
+@test "lighttpd /: GET /metrics counts the requests of every process exactly (--metrics-dir)" {
+	contract_metrics "$BASE" 30 4
+}
+
+@test "lighttpd /api: GET /metrics under the mount, with the same counters" {
+	contract_metrics "$API" 10 4
+}
+
+@test "lighttpd: GET /health/live and /health/ready at / and /api" {
+	contract_health "$BASE" && contract_health "$API"
+}
+
 @test "lighttpd /: /docs /redoc /demo and their static assets" {
 	contract_pages "$BASE"
 }

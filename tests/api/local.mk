@@ -33,10 +33,12 @@ EXTRA_DIST += $(HOSTILE_TESTS) tests/api/hostile_common.bash \
 # and slow clients, all through lighttpd;
 # `make soak` runs bench/soak.sh (about 7 minutes, not part of check).
 SUPERVISE_API_TESTS = tests/api/supervise.bats tests/api/slow_client.bats \
-	tests/api/slow_client_nginx.bats tests/api/slow_client_apache.bats
+	tests/api/slow_client_nginx.bats tests/api/slow_client_apache.bats \
+	tests/api/metrics.bats
 TESTS += $(SUPERVISE_API_TESTS)
 EXTRA_DIST += $(SUPERVISE_API_TESTS) tests/api/supervise.bash \
-	tests/api/fcgi_inflight.py bench/soak.sh doc/SUPERVISION.md
+	tests/api/fcgi_inflight.py bench/soak.sh doc/SUPERVISION.md \
+	tests/api/prom_check.py doc/grafana-dashboard.json
 
 soak: $(sbin_PROGRAMS) $(bin_PROGRAMS)
 	SHARED_DIR='$(SHARED_DIR)' LIGHTTPD='$(LIGHTTPD)' \

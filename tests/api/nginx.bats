@@ -23,7 +23,7 @@ setup_file() {
 	CONF_MODEL=$model CONF_WWWDIR=$www \
 		render_conf "$top_srcdir/www/conf/nginx.conf" "$STACK_DIR/nginx.conf"
 	stack_spawn_fcgi "$run/tagifai.sock" 2 "$STACK_DIR/sbin/tagifai-fcgi" \
-		--model "$model" --www "$www" --max-body "$TEST_MAX_BODY"
+		--model "$model" --www "$www" --max-body "$TEST_MAX_BODY" --metrics-dir "$run"
 	"$nginx" -t -q -p "$run" -c "$STACK_DIR/nginx.conf" -e "$run/nginx-error.log"
 	stack_launch nginx "$nginx" -p "$run" -c "$STACK_DIR/nginx.conf" \
 		-e "$run/nginx-error.log" -g 'daemon off;'
@@ -143,6 +143,18 @@ teardown_file() {
 
 @test "nginx /: GET /openapi.json" {
 	contract_openapi "$BASE"
+}
+
+@test "nginx /: GET /metrics counts the requests of every process exactly (--metrics-dir)" {
+	contract_metrics "$BASE" 30 2
+}
+
+@test "nginx /api: GET /metrics under the mount, with the same counters" {
+	contract_metrics "$API" 10 2
+}
+
+@test "nginx: GET /health/live and /health/ready at / and /api" {
+	contract_health "$BASE" && contract_health "$API"
 }
 
 @test "nginx /: /docs /redoc /demo and their static assets" {

@@ -74,7 +74,8 @@ teardown_file() {
 		grep -v '=>$' | cut -d'"' -f2 | sed 's/ .*//' > "$BATS_TEST_TMPDIR/paths"
 	[ -s "$BATS_TEST_TMPDIR/paths" ]
 	while read -r f; do
-		[[ "$f" == "$SERVE_RUN"/* ]] || { echo "outside the run directory: $f" >&2; return 1; }
+		[[ "$f" == "$SERVE_RUN" || "$f" == "$SERVE_RUN"/* ]] ||
+			{ echo "outside the run directory: $f" >&2; return 1; }
 	done < "$BATS_TEST_TMPDIR/paths"
 	# and www-data can read the pages and the model copy
 	setpriv --reuid=www-data --regid=www-data --clear-groups \

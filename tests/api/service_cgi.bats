@@ -355,10 +355,27 @@ cgi_no_length() {
 @test "GET /openapi.json describes every API route with its tags" {
 	cgi GET /openapi.json
 	[ "$status_code" = 200 ]
-	[ "$(jq_ 'sorted(d["paths"])')" = '["/", "/args", "/args/{arg}", "/performance", "/predict"]' ]
+	[ "$(jq_ 'sorted(d["paths"])')" = '["/", "/args", "/args/{arg}", "/health/live", "/health/ready", "/performance", "/predict"]' ]
 	[ "$(jq_ 'd["info"]["title"]')" = "TagIfAI - Made With ML" ]
 	[ "$(jq_ 'd["servers"]')" = '[{"url": "/"}]' ]
 	[ "$(jq_ 'sorted(d["paths"]["/predict"]["post"]["responses"])')" = '["200", "413", "415", "422"]' ]
+}
+
+@test "GET /metrics under plain CGI is a 404 that says why" {
+	cgi GET /metrics
+	[ "$status_code" = 404 ]
+	[ "$(header Content-Type)" = application/json ]
+	[ "$(jq_ 'd["detail"]')" = 'No metrics under plain CGI: each request is a process of its own; serve over FastCGI for /metrics' ]
+}
+
+@test "GET /health/live and /health/ready under plain CGI answer the envelope" {
+	cgi GET /health/live
+	[ "$status_code" = 200 ]
+	[ "$(jq_ 'd["data"]')" = '{"status": "live"}' ]
+	cgi GET /health/ready
+	[ "$status_code" = 200 ]
+	[ "$(jq_ 'd["data"]["status"]')" = ready ]
+	[ "$(jq_ 'd["status-code"]')" = 200 ]
 }
 
 @test "the pages and static files are served from memory" {

@@ -13,7 +13,8 @@
 static const char *const env_names[] = {
 	"TAGIFAI_MODEL", "TAGIFAI_LISTEN", "TAGIFAI_WWW", "TAGIFAI_PREFIX",
 	"TAGIFAI_MAX_BODY", "TAGIFAI_WORKERS", "TAGIFAI_MAX_TEXTS",
-	"TAGIFAI_MAX_TEXT_CHARS", "TAGIFAI_ACCESS_LOG",
+	"TAGIFAI_MAX_TEXT_CHARS", "TAGIFAI_ACCESS_LOG", "TAGIFAI_LOG_FORMAT",
+	"TAGIFAI_METRICS_DIR",
 };
 
 static void
@@ -104,6 +105,38 @@ environment_should_apply_and_options_should_win(void)
 }
 
 static void
+log_format_and_metrics_dir_should_parse(void)
+{
+	struct options o;
+	char err[OPTIONS_ERR_MAX];
+
+	clear_env();
+	tap_ok(parse(&o, err, NULL) == SERVICE_OK && !o.cfg.log_json &&
+	       o.metrics_dir == NULL, "text logs and no --metrics-dir by "
+	       "default");
+	tap_ok(parse(&o, err, "--log-format", "json", "--metrics-dir",
+		     "/run/t", NULL) == SERVICE_OK && o.cfg.log_json,
+	       "--log-format json");
+	tap_str_eq(o.metrics_dir, "/run/t", "--metrics-dir");
+	setenv("TAGIFAI_LOG_FORMAT", "json", 1);
+	setenv("TAGIFAI_METRICS_DIR", "/run/e", 1);
+	tap_ok(parse(&o, err, NULL) == SERVICE_OK && o.cfg.log_json,
+	       "TAGIFAI_LOG_FORMAT=json");
+	tap_str_eq(o.metrics_dir, "/run/e", "TAGIFAI_METRICS_DIR");
+	tap_ok(parse(&o, err, "--log-format", "text", NULL) == SERVICE_OK &&
+	       !o.cfg.log_json, "--log-format text wins");
+	tap_ok(parse(&o, err, "--log-format", "xml", NULL) ==
+	       SERVICE_ERR_USAGE && strstr(err, "--log-format") != NULL,
+	       "--log-format xml is a usage error naming the option: %s",
+	       err);
+	setenv("TAGIFAI_LOG_FORMAT", "yaml", 1);
+	tap_ok(parse(&o, err, NULL) == SERVICE_ERR_USAGE &&
+	       strstr(err, "TAGIFAI_LOG_FORMAT") != NULL,
+	       "a bad TAGIFAI_LOG_FORMAT names the variable: %s", err);
+	clear_env();
+}
+
+static void
 sizes_should_be_checked_against_their_bounds(void)
 {
 	static const struct {
@@ -187,6 +220,7 @@ main(void)
 {
 	defaults_should_match_the_usage();
 	environment_should_apply_and_options_should_win();
+	log_format_and_metrics_dir_should_parse();
 	sizes_should_be_checked_against_their_bounds();
 	bad_command_lines_should_be_usage_errors();
 	return tap_done();
