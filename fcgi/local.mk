@@ -11,8 +11,10 @@ fcgi_libservice_a_SOURCES = \
 	fcgi/handlers.c fcgi/handlers.h \
 	fcgi/http_error.c fcgi/http_error.h \
 	fcgi/log.c fcgi/log.h \
+	fcgi/models.c fcgi/models.h \
 	fcgi/options.c fcgi/options.h \
 	fcgi/predict.c fcgi/predict.h \
+	fcgi/registry.c fcgi/registry.h \
 	fcgi/request.c fcgi/request.h \
 	fcgi/respond.c fcgi/respond.h \
 	fcgi/route.c fcgi/route.h fcgi/routes.c \
