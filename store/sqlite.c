@@ -290,22 +290,37 @@ bump_generation(struct store *s, struct store_error *err)
 }
 
 static enum store_status
-migrate(struct store *s, struct store_error *err)
+user_version(struct store *s, long long *v, struct store_error *err)
 {
 	sqlite3_stmt *q = NULL;
+	enum store_status st = prepare(s, "PRAGMA user_version", &q, err);
+
+	if (st != STORE_OK)
+		return st;
+	*v = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_finalize(q);
+	return STORE_OK;
+}
+
+/* Brings the schema up to date.  An up-to-date database is only read,
+ * so opening never waits for a writer. */
+static enum store_status
+migrate(struct store *s, struct store_error *err)
+{
 	long long have = 0;
 	char sql[64];
 	enum store_status st;
 
+	st = user_version(s, &have, err);
+	if (st != STORE_OK || have == (long long)N_MIGRATIONS)
+		return st;
 	st = exec(s, "BEGIN IMMEDIATE", err);
 	if (st != STORE_OK)
 		return st;
-	st = prepare(s, "PRAGMA user_version", &q, err);
+	/* Again under the lock: another process may have migrated. */
+	st = user_version(s, &have, err);
 	if (st != STORE_OK)
 		return end(s, st, err);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		have = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
 	if (have > (long long)N_MIGRATIONS)
 		return end(s, fail(err, STORE_ERR_IO, "%s/" STORE_DB_NAME
 				   ": schema version %lld is newer than this "
@@ -984,10 +999,14 @@ store_activate(struct store *s, const char *name, long long version,
 	store_version_clear(&v);
 	st = validate(path, &classes, &nf, err);
 	free(classes);
-	if (st == STORE_ERR_INVALID)
+	if (st == STORE_ERR_INVALID) {
+		char why[STORE_ERROR_MAX];
+
+		snprintf(why, sizeof(why), "%s", err->msg);
 		return fail(err, STORE_ERR_CONFLICT, "Version %lld of model "
-			    "'%s' does not open (%s); the active version is "
-			    "unchanged", version, name, err->msg);
+			    "'%s' does not open (%.300s); the active version "
+			    "is unchanged", version, name, why);
+	}
 	if (st != STORE_OK)
 		return st;
 	st = exec(s, "BEGIN IMMEDIATE", err);
