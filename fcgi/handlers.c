@@ -40,6 +40,17 @@ handlers_envelope_status(struct response *res, const struct request *req,
 	respond_json(res, status, body, len);
 }
 
+void
+handlers_envelope_buf(struct response *res, const struct request *req,
+		      struct util_buf *data)
+{
+	if (data->st != UTIL_OK)
+		respond_error(res, HTTP_ERR_INTERNAL);
+	else
+		handlers_envelope(res, req, data->data);
+	util_buf_free(data);
+}
+
 /* The reports are parsed at start-up, or now in a lazy (CGI) process;
  * false (after answering 500) when that fails. */
 static bool
@@ -73,13 +84,7 @@ wrap(struct response *res, const struct request *req,
 	util_buf_adds(&b, ":");
 	util_buf_adds(&b, json);
 	util_buf_adds(&b, "}");
-	if (b.st != UTIL_OK) {
-		util_buf_free(&b);
-		respond_error(res, HTTP_ERR_INTERNAL);
-		return;
-	}
-	handlers_envelope(res, req, b.data);
-	util_buf_free(&b);
+	handlers_envelope_buf(res, req, &b);
 }
 
 /* performance.get(filter, performance); the last filter= wins. */

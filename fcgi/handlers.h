@@ -10,6 +10,7 @@
 #include "fcgi/request.h"
 #include "fcgi/respond.h"
 #include "fcgi/route.h"
+#include "util/buf.h"
 
 route_handler handle_index;        /* GET /                 */
 route_handler handle_performance;  /* GET /performance      */
@@ -24,6 +25,10 @@ route_handler handle_static;       /* GET /static/{file:path} */
 /* Sets res to a 200 envelope around data_json. */
 void handlers_envelope(struct response *res, const struct request *req,
 		       const char *data_json);
+/* handlers_envelope with data's JSON, or 500 when building it ran out of
+ * room; frees data either way. */
+void handlers_envelope_buf(struct response *res, const struct request *req,
+			   struct util_buf *data);
 
 /* True when p[0..len) is a version number (1..10^15, no leading 0). */
 bool handlers_version(const char *p, size_t len, long long *out);

@@ -131,13 +131,7 @@ run(struct app_model *m, const char *id_json, struct request *req,
 	util_buf_adds(&b, "],\"model\":");
 	util_buf_adds(&b, id_json);
 	util_buf_adds(&b, "}");
-	if (b.st != UTIL_OK) {
-		util_buf_free(&b);
-		respond_error(res, HTTP_ERR_INTERNAL);
-		return;
-	}
-	handlers_envelope(res, req, b.data);
-	util_buf_free(&b);
+	handlers_envelope_buf(res, req, &b);
 }
 
 /* Parses and validates the body, then runs m (the default model when

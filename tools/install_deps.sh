@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: MIT
 # tools/install_deps.sh: install the Debian packages tagifai-fcgi needs
 # (build, tests, web servers, browser tests, and the reference stack the
-# benchmarks run: its training needs pandas and imbalanced-learn) and fetch
-# the pinned npm packages.  Safe to run again: it installs only what is missing.  Run by
-# ./bootstrap; on its own when the packages are all you want.
+# benchmarks run: its training needs pandas and imbalanced-learn, its
+# multi-worker server gunicorn) and fetch the pinned npm packages.  Safe
+# to run again: it installs only what is missing.  Run by ./bootstrap; on
+# its own when the packages are all you want.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -13,7 +14,7 @@ PACKAGES="build-essential autoconf automake libtool pkg-config
  spawn-fcgi lighttpd nginx apache2 libapache2-mod-fcgid
  bats curl jq python3 python3-sklearn python3-numpy python3-joblib
  mandoc valgrind clang libclang-rt-14-dev iproute2 procps psmisc
- python3-fastapi python3-uvicorn python3-pandas python3-imblearn
+ python3-fastapi python3-uvicorn python3-pandas python3-imblearn gunicorn
  chromium chromium-driver python3-requests hyperfine wrk strace"
 
 missing=""

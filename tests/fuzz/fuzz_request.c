@@ -80,7 +80,7 @@ static const char *fake_param(void *ctx, const char *name)
 	struct fake *f = ctx;
 
 	for (size_t i = 0; i < f->n; i++)
-		if (strcmp(f->names[i], name) == 0)
+		if (f->values[i] != NULL && strcmp(f->names[i], name) == 0)
 			return f->values[i];
 	return NULL;
 }
@@ -141,12 +141,21 @@ static void parse_input(struct fake *f, const char *p, size_t size)
 		}
 		eq = memchr(p, '=', (size_t)(line_end - p));
 		if (eq != NULL && f->n < FUZZ_MAX_PARAMS) {
-			f->names[f->n] = strndup(p, (size_t)(eq - p));
-			f->values[f->n] = strndup(eq + 1,
-						  (size_t)(line_end - eq - 1));
-			f->vars[f->n] = strndup(p, (size_t)(line_end - p));
-			FUZZ_CHECK(f->names[f->n] && f->values[f->n] &&
-				   f->vars[f->n], "strndup");
+			/* The service reads "NAME=VALUE" as a C string, so a
+			 * NUL ends it early: name and value are taken from
+			 * what it sees (no '=' left: a variable without a
+			 * value, which fake_param does not find either). */
+			char *var = strndup(p, (size_t)(line_end - p));
+			char *veq;
+
+			FUZZ_CHECK(var != NULL, "strndup");
+			veq = strchr(var, '=');
+			f->vars[f->n] = var;
+			f->names[f->n] = strndup(var, veq ? (size_t)(veq - var)
+							  : strlen(var));
+			f->values[f->n] = veq ? strdup(veq + 1) : NULL;
+			FUZZ_CHECK(f->names[f->n] && (!veq || f->values[f->n]),
+				   "strndup");
 			f->n++;
 		}
 		p = nl ? nl + 1 : end;
