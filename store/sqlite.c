@@ -843,36 +843,23 @@ out:
 	return st;
 }
 
-enum store_status
-store_version_add(struct store *s, const char *name, const void *data,
-		  size_t len, const char *created_by,
-		  struct store_version *out, bool *created,
-		  struct store_error *err)
+/* Makes data[0..len) a durable, validated artifact named by its checksum
+ * sum: written under a private name, validated, then renamed, so a crash
+ * leaves at most an unreferenced file and no row names it yet.  *classes
+ * (malloc'd) and *n_features describe it. */
+static enum store_status
+stage(struct store *s, const void *data, size_t len, const char *sum,
+      char **classes, long long *n_features, struct store_error *err)
 {
-	char sum[UTIL_SHA256_HEX], path[PATH_MAX_LEN], tmp[PATH_MAX_LEN];
-	char *classes = NULL;
-	long long n_features = 0, next = 0;
-	bool found = false;
+	char path[PATH_MAX_LEN], tmp[PATH_MAX_LEN];
 	enum store_status st;
-	struct stat sb;
 
-	util_sha256_of(data, len, sum);
-	st = model_exists(s, name, err);
-	if (st != STORE_OK)
-		return st;
-	st = version_where(s, "checksum=?2", name, 0, sum, out, err);
-	if (st != STORE_ERR_NOT_FOUND) {
-		*created = false;
-		return st;
-	}
-	/* Validate a durable copy under a private name, then publish it
-	 * under its checksum: a crash leaves only an unreferenced file. */
 	snprintf(tmp, sizeof(tmp), "%s/tmp/upload-%s-%ld", s->dir, sum,
 		 (long)getpid());
 	st = write_durable(s, tmp, data, len, 0644, err);
 	if (st != STORE_OK)
 		return st;
-	st = validate(tmp, &classes, &n_features, err);
+	st = validate(tmp, classes, n_features, err);
 	store_artifact_path(s, sum, path, sizeof(path));
 	if (st == STORE_OK && rename(tmp, path) != 0)
 		st = fail(err, STORE_ERR_IO, "%s: rename: %s", path,
@@ -884,8 +871,75 @@ store_version_add(struct store *s, const char *name, const void *data,
 			st = fail(err, STORE_ERR_IO, "%s: fsync: %s", tmp,
 				  strerror(errno));
 	}
+	if (st != STORE_OK) {
+		free(*classes);
+		*classes = NULL;
+	}
+	return st;
+}
+
+/* Inside a write transaction: the row of version `version` of name, and
+ * the model's latest_version. */
+static enum store_status
+insert_version(struct store *s, const char *name, long long version,
+	       const char *sum, size_t len, const char *classes,
+	       long long n_features, const char *by, struct store_error *err)
+{
+	char path[PATH_MAX_LEN];
+	sqlite3_stmt *q = NULL;
+	struct stat sb;
+	enum store_status st;
+	int rc;
+
+	/* The file may have been collected since it was renamed. */
+	store_artifact_path(s, sum, path, sizeof(path));
+	if (stat(path, &sb) != 0)
+		return fail(err, STORE_ERR_BUSY, "%s vanished; try again",
+			    path);
+	st = prepare(s, "INSERT INTO versions (model, version, checksum, "
+		     "size, classes, n_features, created_at, created_by) "
+		     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, " NOW ", ?7)", &q, err);
 	if (st != STORE_OK)
-		goto out;
+		return st;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, version);
+	sqlite3_bind_text(q, 3, sum, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, (long long)len);
+	sqlite3_bind_text(q, 5, classes, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 6, n_features);
+	sqlite3_bind_text(q, 7, by ? by : "", -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return db_fail(s, rc, err);
+	return run(s, "UPDATE models SET latest_version=?2, updated_at=" NOW
+		   " WHERE name=?1", name, version, NULL, err);
+}
+
+enum store_status
+store_version_add(struct store *s, const char *name, const void *data,
+		  size_t len, const char *created_by,
+		  struct store_version *out, bool *created,
+		  struct store_error *err)
+{
+	char sum[UTIL_SHA256_HEX];
+	char *classes = NULL;
+	long long n_features = 0, next = 0;
+	bool found = false;
+	enum store_status st;
+
+	util_sha256_of(data, len, sum);
+	st = model_exists(s, name, err);
+	if (st != STORE_OK)
+		return st;
+	st = version_where(s, "checksum=?2", name, 0, sum, out, err);
+	if (st != STORE_ERR_NOT_FOUND) {
+		*created = false;
+		return st;
+	}
+	st = stage(s, data, len, sum, &classes, &n_features, err);
+	if (st != STORE_OK)
+		return st;
 	st = exec(s, "BEGIN IMMEDIATE", err);
 	if (st != STORE_OK)
 		goto out;
@@ -906,35 +960,9 @@ store_version_add(struct store *s, const char *name, const void *data,
 		if (st == STORE_ERR_NOT_FOUND)
 			st = STORE_OK;
 	}
-	/* The file may have been collected since it was renamed. */
-	if (st == STORE_OK && stat(path, &sb) != 0)
-		st = fail(err, STORE_ERR_BUSY, "%s vanished; try again", path);
-	if (st == STORE_OK) {
-		sqlite3_stmt *q = NULL;
-		int rc;
-
-		st = prepare(s, "INSERT INTO versions (model, version, checksum, "
-			     "size, classes, n_features, created_at, created_by) "
-			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, " NOW ", ?7)", &q,
-			     err);
-		if (st == STORE_OK) {
-			sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(q, 2, next);
-			sqlite3_bind_text(q, 3, sum, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(q, 4, (long long)len);
-			sqlite3_bind_text(q, 5, classes, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(q, 6, n_features);
-			sqlite3_bind_text(q, 7, created_by ? created_by : "",
-					  -1, SQLITE_STATIC);
-			rc = sqlite3_step(q);
-			sqlite3_finalize(q);
-			if (rc != SQLITE_DONE)
-				st = db_fail(s, rc, err);
-		}
-	}
 	if (st == STORE_OK)
-		st = run(s, "UPDATE models SET latest_version=?2, updated_at="
-			 NOW " WHERE name=?1", name, next, NULL, err);
+		st = insert_version(s, name, next, sum, len, classes,
+				    n_features, created_by, err);
 	st = end(s, st, err);
 	if (st == STORE_OK) {
 		*created = true;
@@ -1164,37 +1192,68 @@ enum store_status
 store_seed(struct store *s, const char *name, const char *path,
 	   bool *seeded, struct store_error *err)
 {
-	struct store_model *models = NULL;
-	struct store_version v;
-	size_t n = 0, len = 0;
-	char *data = NULL;
-	bool created = false;
-	long long prev = 0;
+	char sum[UTIL_SHA256_HEX], *data = NULL, *classes = NULL;
+	long long n_models = 0, n_features = 0;
+	size_t len = 0;
+	bool found = false;
 	enum store_status st;
+	sqlite3_stmt *q = NULL;
+	int rc;
 
 	*seeded = false;
-	st = store_model_list(s, NULL, &models, &n, err);
-	if (st != STORE_OK)
+	st = scalar(s, "SELECT count(*) FROM models WHERE ?1 IS NOT NULL", "",
+		    0, &n_models, &found, err);
+	if (st != STORE_OK || n_models > 0)
 		return st;
-	store_models_free(models, n);
-	if (n > 0)
-		return STORE_OK;
 	if (util_file_read(path, STORE_FILE_MAX, &data, &len) != UTIL_OK)
 		return fail(err, STORE_ERR_IO, "%s: cannot read: %s", path,
 			    strerror(errno));
-	st = store_model_create(s, name, "The bundled model", NULL, err);
-	if (st == STORE_ERR_EXISTS)
-		st = STORE_OK;  /* a concurrent first start */
-	if (st == STORE_OK)
-		st = store_version_add(s, name, data, len, "seed", &v, &created,
-				       err);
+	util_sha256_of(data, len, sum);
+	st = stage(s, data, len, sum, &classes, &n_features, err);
 	free(data);
 	if (st != STORE_OK)
 		return st;
-	store_version_clear(&v);
-	st = store_activate(s, name, v.version, "seed", &prev, err);
+	/* One transaction, decided under the write lock: of several
+	 * processes starting on an empty registry at once, one seeds it
+	 * and the others find it seeded, never half done. */
+	st = exec(s, "BEGIN IMMEDIATE", err);
+	if (st != STORE_OK)
+		goto out;
+	st = scalar(s, "SELECT count(*) FROM models WHERE ?1 IS NOT NULL", "",
+		    0, &n_models, &found, err);
+	if (st != STORE_OK || n_models > 0) {
+		st = end(s, st, err);
+		goto out;
+	}
+	st = prepare(s, "INSERT INTO models (name, description, created_at, "
+		     "updated_at) VALUES (?1, 'The bundled model', " NOW ", "
+		     NOW ")", &q, err);
+	if (st == STORE_OK) {
+		sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+		rc = sqlite3_step(q);
+		sqlite3_finalize(q);
+		if (rc != SQLITE_DONE)
+			st = db_fail(s, rc, err);
+	}
 	if (st == STORE_OK)
-		*seeded = created;
+		st = insert_version(s, name, 1, sum, len, classes, n_features,
+				    "seed", err);
+	if (st == STORE_OK)
+		st = run(s, "UPDATE models SET active_version=1 WHERE name=?1",
+			 name, 0, NULL, err);
+	if (st == STORE_OK)
+		st = run(s, "INSERT INTO activations (model, version, "
+			 "activated_at, activated_by) VALUES (?1, 1, " NOW
+			 ", 'seed')", name, 0, NULL, err);
+	if (st == STORE_OK)
+		st = bump_generation(s, err);
+	st = end(s, st, err);
+	if (st == STORE_OK) {
+		*seeded = true;
+		(void)publish_generation(s, err);
+	}
+out:
+	free(classes);
 	return st;
 }
 

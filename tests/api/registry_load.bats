@@ -38,6 +38,7 @@ teardown_file() {
 @test "registry load: 4 workers, 8 clients, 20 activations: every answer 2xx and consistent" {
 	run "$PYTHON3" "$top_srcdir/tests/api/registry_load.py" "$BASE" large 20 8
 	echo "$output"
+	grep -i registry "$STACK_DIR/master.out" | tail -n 5
 	[ "$status" -eq 0 ]
 	# the figures, for the log
 	echo "$output" | grep '^# ' >&3

@@ -7,7 +7,10 @@ Usage: registry_load.py BASE MODEL ACTIVATIONS CLIENTS
 CLIENTS threads POST BASE/models/MODEL/predict back to back while the main
 thread activates versions 2, 1, 2, ... ACTIVATIONS times.  Every answer
 must be 2xx, and every request sent after an activation's PUT had returned
-(and before the next PUT began) must name that version in X-Model.
+and answered before the next PUT was sent must name that version in
+X-Model.  (A request is judged by when its answer came, not by when the
+thread meant to send it: a Python thread may wait for the GIL between
+noting the time and sending, long enough for the next PUT to land.)
 Prints one line of figures; exits 1 with the offending requests otherwise.
 """
 import http.client
@@ -80,12 +83,14 @@ def main():
     for k, (a0, a1, v) in enumerate(acts):
         nxt = acts[k + 1][0] if k + 1 < len(acts) else float("inf")
         want = f"{model}/{v}"
-        after = [r for r in records if a1 < r[0] < nxt]
+        after = [r for r in records if a1 < r[0] and r[1] < nxt]
         wrong += [(k, want, r) for r in after if r[3] != want]
         done = sorted(r[1] for r in records if r[0] >= a0 and r[3] == want)
         if done:
             first_new.append(done[0] - a1)
-    print(f"# {len(records)} answers, {len(acts)} activations, "
+    checked = sum(1 for k, (a0, a1, v) in enumerate(acts) for r in records
+                  if a1 < r[0] and r[1] < (acts[k + 1][0] if k + 1 < len(acts) else float("inf")))
+    print(f"# {len(records)} answers ({checked} judged), {len(acts)} activations, "
           f"{len(bad)} non-2xx, {len(wrong)} inconsistent; "
           f"first new answer after the PUT returned: max "
           f"{max(first_new) * 1000:.2f} ms")
@@ -93,8 +98,6 @@ def main():
         print("# non-2xx:", r)
     for w in wrong[:5]:
         print("# inconsistent:", w)
-    checked = sum(1 for k, (a0, a1, v) in enumerate(acts) for r in records
-                  if a1 < r[0] < (acts[k + 1][0] if k + 1 < len(acts) else float("inf")))
     if checked < 10 * len(acts):
         print(f"# too few answers between activations to judge ({checked})")
         return 1

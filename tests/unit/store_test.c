@@ -238,6 +238,58 @@ test_concurrent(void)
 	store_close(s);
 }
 
+/* Four processes start on one empty registry at once: exactly one seeds
+ * it, completely (a model with version 1 active and its activation). */
+static void
+test_concurrent_seed(const char *seed)
+{
+	struct store_error err = { "" };
+	struct store_activation *h = NULL;
+	struct store_model m;
+	struct store *s = NULL;
+	char sub[300];
+	size_t n = 0;
+	int seeders = 0, failures = 0;
+
+	snprintf(sub, sizeof(sub), "%s/seed-race", dir);
+	for (int i = 0; i < 4; i++) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			struct store *c = NULL;
+			bool seeded = false;
+			int rc = 2;
+
+			if (store_open(sub, &c, &err) == STORE_OK &&
+			    store_seed(c, "tagifai", seed, &seeded, &err) ==
+				    STORE_OK)
+				rc = seeded ? 0 : 1;
+			store_close(c);
+			_exit(rc);
+		}
+	}
+	for (int i = 0; i < 4; i++) {
+		int ws;
+
+		if (wait(&ws) < 0 || !WIFEXITED(ws) || WEXITSTATUS(ws) > 1)
+			failures++;
+		else if (WEXITSTATUS(ws) == 0)
+			seeders++;
+	}
+	tap_ok(failures == 0 && seeders == 1, "store_seed from 4 processes "
+	       "at once should seed once (%d seeded, %d failed)", seeders,
+	       failures);
+	tap_ok(store_open(sub, &s, &err) == STORE_OK &&
+	       store_model_get(s, "tagifai", &m, &err) == STORE_OK &&
+	       m.active_version == 1 && m.latest_version == 1 &&
+	       store_activations(s, "tagifai", &h, &n, &err) == STORE_OK &&
+	       n == 1, "the seeded registry should be complete");
+	if (s != NULL && n > 0)
+		store_model_clear(&m);
+	free(h);
+	store_close(s);
+}
+
 static void
 test_busy(struct store *s)
 {
@@ -302,6 +354,7 @@ main(void)
 	       err.msg);
 	tap_ok(store_seed(s, "tagifai", seed, &seeded, &err) == STORE_OK &&
 	       !seeded, "store_seed should do nothing on a second start");
+	test_concurrent_seed(seed);
 	unlink(seed);
 	test_models(s);
 	test_versions(s);
