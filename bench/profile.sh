@@ -21,7 +21,11 @@
 # bench/callgrind_buckets.awk (see its header and bench/README.md); the raw
 # profile stays in $RESULTS/profile/ for callgrind_annotate or kcachegrind.
 #
-# Env: PROFILE_COPIES=3 PROFILE_REQUESTS=100 PROFILE_PORT=18207
+# PROFILE_ARGS adds options to the fcgi worker: PROFILE_ARGS="--registry DIR"
+# measures POST /predict served from the model registry (its generation
+# check on every request), the registry seeded with MODEL on first start.
+#
+# Env: PROFILE_COPIES=3 PROFILE_REQUESTS=100 PROFILE_PORT=18207 PROFILE_ARGS=
 #   BUILD_DIR=/tmp/build-bench TAGIFAI= TAGIFAI_FCGI= MODEL= RESULTS=
 # Output: $RESULTS/profile-<mode>.txt (the table), $RESULTS/profile.kv.
 set -eu
@@ -61,7 +65,8 @@ fcgi)
     command -v cgi-fcgi > /dev/null || die "cgi-fcgi not found (apt-get install libfcgi-bin)"
     require_free_port "$PROFILE_PORT"
     launch callgrind-fcgi spawn-fcgi -n -a 127.0.0.1 -p "$PROFILE_PORT" -- \
-        "$(command -v valgrind)" --tool=callgrind --callgrind-out-file="$OUT" "$TAGIFAI_FCGI" --model "$MODEL"
+        "$(command -v valgrind)" --tool=callgrind --callgrind-out-file="$OUT" "$TAGIFAI_FCGI" --model "$MODEL" \
+        ${PROFILE_ARGS:-}
     worker=$LAUNCHED
     body=$BODY_DIR/predict_1.json
     len=$(wc -c < "$body")

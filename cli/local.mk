@@ -1,10 +1,11 @@
 # cli/: the `tagifai` command-line tool (train, evaluate, import, info,
-# predict).  It parses options and prints; the work is done by core/.
+# predict, models).  It parses options and prints; the work is done by core/.
 bin_PROGRAMS += tagifai
 tagifai_SOURCES = cli/main.c cli/cli.h cli/out.c cli/out.h \
-	cli/train.c cli/evaluate.c cli/import.c cli/info.c cli/predict.c
+	cli/train.c cli/evaluate.c cli/import.c cli/info.c cli/predict.c \
+	cli/models.c
 tagifai_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS) -pthread
-tagifai_LDADD = $(CORE_LIBS) -lpthread
+tagifai_LDADD = $(STORE_LIBS) -lpthread
 
 # The committed default model, rebuilt from ../shared/data by our own trainer
 # (same binary, data, args and seed give a byte-identical file).

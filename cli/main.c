@@ -24,6 +24,8 @@ static const struct command commands[] = {
 	{ "predict", cli_predict, "tag texts (argument, JSON Lines or lines on stdin)" },
 	{ "import", cli_import, "write an artifact from a scikit-learn export" },
 	{ "info", cli_info, "show a model's identity, classes and arguments" },
+	{ "models", cli_models, "the model registry: list, create, push, "
+	  "show, activate, rollback, activations, delete" },
 };
 
 const char *cli_default_model(void)

@@ -45,6 +45,10 @@ struct app_model {
 	char **class_json;            /* class names as JSON strings */
 	size_t n_classes;
 	struct app_reports reports;
+	/* Its index among the pool's counted models (fcgi/stats.h), once
+	 * app_stats_index has registered it (-1: no room left). */
+	bool stats_bound;
+	int stats_index;
 };
 
 /* Opens the model at path, and unless lazy parses its

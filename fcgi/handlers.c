@@ -21,6 +21,13 @@ void
 handlers_envelope(struct response *res, const struct request *req,
 		  const char *data_json)
 {
+	handlers_envelope_status(res, req, 200, data_json);
+}
+
+void
+handlers_envelope_status(struct response *res, const struct request *req,
+			 int status, const char *data_json)
+{
 	struct timeval tv;
 	char ts[ENVELOPE_TIMESTAMP_MAX];
 	size_t len = 0;
@@ -28,9 +35,9 @@ handlers_envelope(struct response *res, const struct request *req,
 
 	gettimeofday(&tv, NULL);
 	envelope_timestamp(&tv, ts, sizeof(ts));
-	body = envelope_build(200, req->method_name, req->url, ts, data_json,
-			      &len);
-	respond_json(res, 200, body, len);
+	body = envelope_build(status, req->method_name, req->url, ts,
+			      data_json, &len);
+	respond_json(res, status, body, len);
 }
 
 void
@@ -52,7 +59,7 @@ reports(struct app *app, const struct request *req, struct response *res)
 {
 	char err[SERVICE_ERR_MAX];
 
-	if (app_model_reports(&app->model, err, sizeof(err)) == SERVICE_OK)
+	if (app_model_reports(app_served(app), err, sizeof(err)) == SERVICE_OK)
 		return true;
 	fprintf(stderr, "tagifai-fcgi: %s id=%s\n", err, req->id);
 	respond_error(res, HTTP_ERR_INTERNAL);
@@ -86,7 +93,7 @@ void
 handle_performance(struct app *app, struct request *req,
 		   const struct route_params *params, struct response *res)
 {
-	const struct app_reports *r = &app->model.reports;
+	const struct app_reports *r = &app_served(app)->reports;
 	const struct app_member *m = NULL;
 	char *filter = NULL;
 
@@ -112,7 +119,7 @@ handle_args(struct app *app, struct request *req,
 	(void)params;
 	if (!reports(app, req, res))
 		return;
-	wrap(res, req, "args", 4, app->model.reports.args_json);
+	wrap(res, req, "args", 4, app_served(app)->reports.args_json);
 }
 
 /* Deliberate difference: an unknown argument is a 404 naming the known
@@ -123,7 +130,7 @@ handle_arg(struct app *app, struct request *req,
 {
 	size_t param_len;
 	const char *param = route_param(params, "arg", &param_len);
-	const struct app_reports *r = &app->model.reports;
+	const struct app_reports *r = &app_served(app)->reports;
 	const struct app_member *m;
 	struct util_buf b = UTIL_BUF_INIT(RESPOND_BODY_MAX);
 

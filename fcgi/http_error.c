@@ -30,6 +30,15 @@ static const struct {
 				  "application/json" },
 	[HTTP_ERR_INTERNAL] = { 500, "Internal Server Error" },
 	[HTTP_ERR_UNAVAILABLE] = { 503, "Service Unavailable" },
+	[HTTP_ERR_NO_REGISTRY] = { 404, "Not Found: this service runs "
+				   "without a model registry (--registry)" },
+	[HTTP_ERR_UPLOAD_MEDIA] = { 415, "Unsupported Media Type: send "
+				    "application/octet-stream (an artifact) or "
+				    "application/json (a scikit-learn export)" },
+	[HTTP_ERR_REGISTRY_BUSY] = { 503, "The model registry is busy; "
+				     "retry shortly" },
+	[HTTP_ERR_REGISTRY_IO] = { 503, "The model registry's storage "
+				   "failed; nothing was changed" },
 };
 
 int

@@ -24,6 +24,11 @@ enum http_error {
 	HTTP_ERR_MEDIA_TYPE,       /* 415: body not JSON */
 	HTTP_ERR_INTERNAL,         /* 500: our fault (out of memory...) */
 	HTTP_ERR_UNAVAILABLE,      /* 503: not ready, or stopping */
+	HTTP_ERR_NO_REGISTRY,      /* 404: a registry route, no --registry */
+	HTTP_ERR_UPLOAD_MEDIA,     /* 415: a version neither octet-stream
+				      nor JSON */
+	HTTP_ERR_REGISTRY_BUSY,    /* 503: the database stayed locked */
+	HTTP_ERR_REGISTRY_IO,      /* 503: the registry's storage failed */
 	HTTP_ERR__MAX
 };
 

@@ -11,10 +11,12 @@ fcgi_libservice_a_SOURCES = \
 	fcgi/handlers.c fcgi/handlers.h \
 	fcgi/http_error.c fcgi/http_error.h \
 	fcgi/log.c fcgi/log.h \
+	fcgi/models.c fcgi/models.h \
 	fcgi/observe.c fcgi/observe.h \
 	fcgi/options.c fcgi/options.h \
 	fcgi/predict.c fcgi/predict.h \
 	fcgi/prom.c fcgi/prom.h \
+	fcgi/registry.c fcgi/registry.h \
 	fcgi/request.c fcgi/request.h \
 	fcgi/respond.c fcgi/respond.h \
 	fcgi/route.c fcgi/route.h fcgi/routes.c \
@@ -32,5 +34,5 @@ tagifai_fcgi_SOURCES = fcgi/main.c \
 	fcgi/serve.c fcgi/serve.h \
 	fcgi/transport.c fcgi/transport.h
 tagifai_fcgi_CFLAGS = $(AM_CFLAGS) $(FCGI_CFLAGS) $(CJSON_CFLAGS)
-tagifai_fcgi_LDADD = fcgi/libservice.a $(SCHEMAS_LIBS) $(CORE_LIBS) \
+tagifai_fcgi_LDADD = fcgi/libservice.a $(SCHEMAS_LIBS) $(STORE_LIBS) \
 	$(FCGI_LIBS) $(CJSON_LIBS)

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "fcgi/app.h"
 #include "fcgi/listen.h"
@@ -21,9 +22,10 @@
 #define MAIN_EXIT_USAGE 2   /* a bad option; 1 is any other failure */
 
 static void
-ready_line(const struct app *app, const char *where)
+ready_line(struct app *app, const char *where)
 {
-	const struct model_identity *id = model_identity(app->model.model);
+	const struct model_identity *id = model_identity(
+		app_served(app)->model);
 
 	fprintf(stderr, "tagifai-fcgi: ready: model %s version %s checksum %s"
 		" (%s); listening on %s; max body %zu, max texts %zu, max "
@@ -113,6 +115,21 @@ main(int argc, char **argv)
 		if (open_stats(&o, &stats) != SERVICE_OK)
 			return 1;
 		o.cfg.stats = &stats;
+	}
+	/* The registry's generation page, shared by every process forked
+	 * from here on (fcgi/registry.h); a CGI process reads the registry
+	 * once and needs none. */
+	if (o.cfg.registry_dir != NULL && !cgi) {
+		void *page = mmap(NULL, sizeof(registry_gen_t),
+				  PROT_READ | PROT_WRITE,
+				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+		if (page == MAP_FAILED)
+			fprintf(stderr, "tagifai-fcgi: mmap: %s; workers will "
+				"notice registry changes within %d ms\n",
+				strerror(errno), REGISTRY_POLL_MS);
+		else
+			o.cfg.generation = page;
 	}
 	if (app_init(&app, &o.cfg, err, sizeof(err)) != SERVICE_OK) {
 		fprintf(stderr, "tagifai-fcgi: %s\n", err);

@@ -88,9 +88,10 @@ nothing(int sig)
 }
 
 static void
-log_model(const char *what, const struct app *a, unsigned gen)
+log_model(const char *what, struct app *a, unsigned gen)
 {
-	const struct model_identity *id = model_identity(a->model.model);
+	const struct model_identity *id = model_identity(
+		app_served(a)->model);
 
 	fprintf(stderr, LOG_PREFIX "%s: model %s version %s checksum %s "
 		"(%s), generation %u\n", what, id->name, id->version,

@@ -38,9 +38,19 @@ options_usage(FILE *f)
 "  --metrics-dir DIR    without --workers: share the /metrics counters\n"
 "                       with the other processes using DIR\n"
 "                       (TAGIFAI_METRICS_DIR; default: this process only)\n"
+"  --registry DIR       serve models from the registry in DIR, created if\n"
+"                       needed; an empty one gets --model as version 1 of\n"
+"                       the default model (TAGIFAI_REGISTRY; default: none)\n"
+"  --default-model NAME the registry model POST /predict serves\n"
+"                       (TAGIFAI_DEFAULT_MODEL; default %s)\n"
+"  --max-upload BYTES   largest uploaded version (TAGIFAI_MAX_UPLOAD; %u)\n"
+"  --registry-open      registry routes without credentials, until users\n"
+"                       and API keys exist: tests and trusted loopback only\n"
+"                       (TAGIFAI_REGISTRY_OPEN=1)\n"
 "  --help, --version\n",
 		OPTIONS_DEFAULT_BACKLOG, APP_DEFAULT_MAX_BODY,
-		SCHEMA_DEFAULT_MAX_TEXTS, SCHEMA_DEFAULT_MAX_TEXT_CHARS);
+		SCHEMA_DEFAULT_MAX_TEXTS, SCHEMA_DEFAULT_MAX_TEXT_CHARS,
+		APP_DEFAULT_MODEL_NAME, APP_DEFAULT_MAX_UPLOAD);
 }
 
 /* Parses a positive decimal size no larger than max. */
@@ -69,7 +79,8 @@ enum opt_id {
 	OPT_MODEL = 256, OPT_LISTEN, OPT_BACKLOG, OPT_WWW, OPT_PREFIX,
 	OPT_MAX_BODY, OPT_MAX_TEXTS, OPT_MAX_TEXT_CHARS, OPT_HELP,
 	OPT_VERSION, OPT_WORKERS, OPT_ACCESS_LOG, OPT_LOG_FORMAT,
-	OPT_METRICS_DIR
+	OPT_METRICS_DIR, OPT_REGISTRY, OPT_DEFAULT_MODEL, OPT_MAX_UPLOAD,
+	OPT_REGISTRY_OPEN
 };
 
 static const struct option longopts[] = {
@@ -85,6 +96,10 @@ static const struct option longopts[] = {
 	{ "access-log", no_argument, NULL, OPT_ACCESS_LOG },
 	{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
 	{ "metrics-dir", required_argument, NULL, OPT_METRICS_DIR },
+	{ "registry", required_argument, NULL, OPT_REGISTRY },
+	{ "default-model", required_argument, NULL, OPT_DEFAULT_MODEL },
+	{ "max-upload", required_argument, NULL, OPT_MAX_UPLOAD },
+	{ "registry-open", no_argument, NULL, OPT_REGISTRY_OPEN },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -105,6 +120,8 @@ static const struct size_opt sizes[] = {
 	{ OPT_MAX_TEXT_CHARS, "--max-text-chars", "TAGIFAI_MAX_TEXT_CHARS",
 	  OPTIONS_MAX_TEXT_CHARS },
 	{ OPT_BACKLOG, "--backlog", NULL, OPTIONS_MAX_BACKLOG },
+	{ OPT_MAX_UPLOAD, "--max-upload", "TAGIFAI_MAX_UPLOAD",
+	  APP_MAX_MAX_UPLOAD },
 };
 
 static size_t *
@@ -112,6 +129,7 @@ size_target(int id, struct options *o, size_t *backlog)
 {
 	switch (id) {
 	case OPT_MAX_BODY: return &o->cfg.max_body;
+	case OPT_MAX_UPLOAD: return &o->cfg.max_upload;
 	case OPT_WORKERS: return &o->workers;
 	case OPT_MAX_TEXTS: return &o->cfg.limits.value[SCHEMA_LIMIT_TEXTS];
 	case OPT_MAX_TEXT_CHARS:
@@ -153,6 +171,12 @@ defaults(struct options *o, size_t *backlog, char *err, size_t err_len)
 	c->www_dir = env_str("TAGIFAI_WWW", TAGIFAI_WWWDIR);
 	c->prefix = env_str("TAGIFAI_PREFIX", NULL);
 	c->max_body = APP_DEFAULT_MAX_BODY;
+	c->max_upload = APP_DEFAULT_MAX_UPLOAD;
+	c->registry_dir = env_str("TAGIFAI_REGISTRY", NULL);
+	c->default_model = env_str("TAGIFAI_DEFAULT_MODEL",
+				   APP_DEFAULT_MODEL_NAME);
+	c->registry_open = strcmp(env_str("TAGIFAI_REGISTRY_OPEN", "0"),
+				  "0") != 0;
 	c->access_log = strcmp(env_str("TAGIFAI_ACCESS_LOG", "0"), "0") != 0;
 	o->metrics_dir = env_str("TAGIFAI_METRICS_DIR", NULL);
 	if (log_format(env_str("TAGIFAI_LOG_FORMAT", "text"), &c->log_json,
@@ -224,6 +248,9 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 				       err, err_len) != SERVICE_OK)
 				return SERVICE_ERR_USAGE;
 			break;
+		case OPT_REGISTRY: c->registry_dir = optarg; break;
+		case OPT_DEFAULT_MODEL: c->default_model = optarg; break;
+		case OPT_REGISTRY_OPEN: c->registry_open = true; break;
 		case OPT_WWW: c->www_dir = optarg; break;
 		case OPT_PREFIX: c->prefix = optarg; break;
 		case OPT_HELP: o->action = OPTIONS_HELP; return SERVICE_OK;
@@ -244,6 +271,11 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 	}
 	if (c->prefix != NULL && c->prefix[0] != '\0' && c->prefix[0] != '/') {
 		snprintf(err, err_len, "--prefix must start with '/'");
+		return SERVICE_ERR_USAGE;
+	}
+	if (!store_name_ok(c->default_model)) {
+		snprintf(err, err_len, "--default-model: '%s' does not match "
+			 "^[a-z0-9][a-z0-9-]{0,62}$", c->default_model);
 		return SERVICE_ERR_USAGE;
 	}
 	c->backlog = (int)backlog;

@@ -104,12 +104,13 @@ add_prediction(struct util_buf *b, const struct app_model *m,
 	util_buf_adds(b, "}}");
 }
 
-/* Runs model m on every text and answers 200. */
+/* Runs model m on every text and answers 200; id_json names the model
+ * in the answer. */
 static void
-run(struct app *app, struct request *req, const struct texts *t,
-    struct response *res)
+run(struct app *app, struct app_model *m, const char *id_json,
+    struct request *req, const struct texts *t, struct response *res)
 {
-	struct app_model *m = &app->model;
+	int counted = app_stats_index(app, m);
 	struct util_buf b = UTIL_BUF_INIT(RESPOND_BODY_MAX);
 
 	util_buf_adds(&b, "{\"predictions\":[");
@@ -125,20 +126,22 @@ run(struct app *app, struct request *req, const struct texts *t,
 			respond_error(res, HTTP_ERR_INTERNAL);
 			return;
 		}
-		stats_predicted(app->cfg.stats, app->stats_model, p.tag);
+		stats_predicted(app->cfg.stats, counted, p.tag);
 		if (i > 0)
 			util_buf_adds(&b, ",");
 		add_prediction(&b, m, t->s[i], t->len[i], &p);
 	}
 	util_buf_adds(&b, "],\"model\":");
-	util_buf_adds(&b, m->json);
+	util_buf_adds(&b, id_json);
 	util_buf_adds(&b, "}");
 	handlers_envelope_buf(res, req, &b);
 }
 
-void
-handle_predict(struct app *app, struct request *req,
-	       const struct route_params *params, struct response *res)
+/* Parses and validates the body, then runs m (the default model when
+ * e is NULL, else e's version). */
+static void
+predict(struct app *app, struct registry_entry *e, struct request *req,
+	struct response *res)
 {
 	struct texts t = { 0 };
 	struct validate_sink sink = { collect, &t };
@@ -147,7 +150,6 @@ handle_predict(struct app *app, struct request *req,
 	cJSON *detail = cJSON_CreateArray();
 	enum validate_status vs;
 
-	(void)params;
 	if (detail == NULL)
 		goto nomem;
 	if (req->body_len > 0) {
@@ -178,7 +180,12 @@ handle_predict(struct app *app, struct request *req,
 		goto out;
 	}
 	req->n_texts = t.n;
-	run(app, req, &t, res);
+	if (e != NULL) {
+		run(app, &e->model, e->id_json, req, &t, res);
+		res->x_model = e->x_model;
+	} else {
+		run(app, app_served(app), app_served(app)->json, req, &t, res);
+	}
 	goto out;
 nomem:
 	fprintf(stderr, "tagifai-fcgi: predict: out of memory id=%s\n",
@@ -188,4 +195,68 @@ out:
 	texts_free(&t);
 	pyjson_free(doc);
 	cJSON_Delete(detail);
+}
+
+void
+handle_predict(struct app *app, struct request *req,
+	       const struct route_params *params, struct response *res)
+{
+	(void)params;
+	predict(app, NULL, req, res);
+}
+
+/* The version of {model-name} (and {version}, else its active one) that
+ * answers, or false after answering the refusal. */
+static bool
+entry(struct app *app, const struct route_params *params,
+      struct registry_entry **e, struct response *res)
+{
+	struct store_error err = { "" };
+	char name[STORE_NAME_MAX + 1];
+	long long version = 0;
+	size_t len;
+	const char *p;
+
+	if (!app->reg.on) {
+		respond_error(res, HTTP_ERR_NO_REGISTRY);
+		return false;
+	}
+	p = route_param(params, "model-name", &len);
+	if (p == NULL || len > STORE_NAME_MAX) {
+		respond_error_detail(res, HTTP_ERR_NOT_FOUND,
+				     "Model not found");
+		return false;
+	}
+	memcpy(name, p, len);
+	name[len] = '\0';
+	p = route_param(params, "version", &len);
+	if (p != NULL && !handlers_version(p, len, &version)) {
+		respond_error_detail(res, HTTP_ERR_NOT_FOUND,
+				     "Version not found");
+		return false;
+	}
+	switch (registry_entry_get(&app->reg, name, version, e, &err)) {
+	case STORE_OK:
+		return true;
+	case STORE_ERR_NOT_FOUND:
+		respond_error_detail(res, HTTP_ERR_NOT_FOUND, err.msg);
+		return false;
+	case STORE_ERR_CONFLICT:
+		respond_error_detail(res, HTTP_ERR_CONFLICT, err.msg);
+		return false;
+	default:
+		fprintf(stderr, "tagifai-fcgi: predict: %s\n", err.msg);
+		handlers_store_error(res, STORE_ERR_BUSY);
+		return false;
+	}
+}
+
+void
+handle_model_predict(struct app *app, struct request *req,
+		     const struct route_params *params, struct response *res)
+{
+	struct registry_entry *e = NULL;
+
+	if (entry(app, params, &e, res))
+		predict(app, e, req, res);
 }

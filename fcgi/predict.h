@@ -12,4 +12,10 @@
  * (out of memory). */
 route_handler handle_predict;
 
+/* POST /models/{model-name}/predict and
+ * POST /models/{model-name}/versions/{version}/predict: the same body,
+ * validation and answer, by that model's active (or that) version, which
+ * data.model and X-Model name; 404 for an unknown model or version. */
+route_handler handle_model_predict;
+
 #endif

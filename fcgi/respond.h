@@ -23,7 +23,11 @@ struct response {
 	size_t len;
 	char allow[ROUTE_ALLOW_MAX];   /* Allow header (405), or "" */
 	const char *cache_control;  /* or NULL */
-	char *location;             /* Location (307), malloc'd, or NULL */
+	char *location;             /* Location (307, 201), malloc'd, or NULL */
+	const char *retry_after;    /* Retry-After (503), static, or NULL */
+	/* X-Model when not the served default (the registry's routes name
+	 * their own version); borrowed for the request, or NULL. */
+	const char *x_model;
 };
 
 /* The reason phrase of an HTTP status ("OK", "Not Found"). */

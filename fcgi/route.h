@@ -34,8 +34,9 @@ enum route_method {
 };
 
 /* The role a caller needs for a route.  Users and API keys are not there
- * yet: every route is ROLE_PUBLIC, and dispatch refuses any other with
- * 401 until authentication exists (fail closed). */
+ * yet: dispatch refuses any route but ROLE_PUBLIC with 401 until
+ * authentication exists (fail closed), unless --registry-open opens them
+ * (tests, a trusted loopback). */
 enum route_role {
 	ROLE_PUBLIC = 0,
 	ROLE_READ,
@@ -83,12 +84,20 @@ typedef void route_handler(struct app *app, struct request *req,
 			   const struct route_params *params,
 			   struct response *res);
 
+/* What body a route takes (with POST, PUT or PATCH). */
+enum route_body {
+	ROUTE_BODY_JSON = 0,   /* JSON, up to --max-body (415 otherwise) */
+	ROUTE_BODY_UPLOAD      /* any type the handler checks, up to
+				  --max-upload */
+};
+
 struct route {
 	const char *pattern;          /* "/args/{arg}" */
 	unsigned methods;             /* one method, or METHOD_GET_HEAD */
 	route_handler *handler;
 	enum route_role role;
 	const struct openapi_op *op;  /* NULL: not in /openapi.json */
+	enum route_body body;
 };
 
 /* The rows, in the order /openapi.json lists them.  Two rows may share a
@@ -97,8 +106,9 @@ extern const struct route route_table[];
 extern const size_t route_count;
 
 /* True when a caller may use r without credentials: until users and API
- * keys exist, only ROLE_PUBLIC routes are open (fail closed). */
-bool route_open(const struct route *r);
+ * keys exist, only ROLE_PUBLIC routes are open (fail closed), or every
+ * route when open_all (--registry-open). */
+bool route_open(const struct route *r, bool open_all);
 
 /* "GET" -> METHOD_GET ...; anything else METHOD_OTHER. */
 enum route_method route_method(const char *name);

@@ -10,6 +10,7 @@
  */
 #include "fcgi/handlers.h"
 #include "fcgi/observe.h"
+#include "fcgi/models.h"
 #include "fcgi/predict.h"
 #include "fcgi/route.h"
 
@@ -100,27 +101,227 @@ static const struct openapi_op op_ready = {
 	.n_errors = 1,
 };
 
+/* ---- the model registry (issue 11; doc/API.md) ---- */
+
+static const struct openapi_param models_query[] = {
+	{ "name_contains", "query", false, "Name Contains" },
+};
+
+static const struct openapi_error reg_read_errors[] = {
+	{ "404", "Unknown model or version" },
+	{ "503", "Registry busy (Retry-After)" },
+};
+
+static const struct openapi_error reg_write_errors[] = {
+	{ "404", "Unknown model or version" },
+	{ "409", "Conflicts with the registry's state" },
+	{ "503", "Registry busy (Retry-After)" },
+};
+
+static const struct openapi_error upload_errors[] = {
+	{ "404", "Unknown model" },
+	{ "413", "Request body too large (--max-upload)" },
+	{ "415", "Unsupported media type" },
+	{ "503", "Registry busy (Retry-After)" },
+};
+
+static const struct openapi_error model_predict_errors[] = {
+	{ "404", "Unknown model or version" },
+	{ "409", "The version does not open" },
+	{ "413", "Request body too large" },
+	{ "415", "Unsupported media type" },
+};
+
+static const struct openapi_op op_models_list = {
+	.tag = "Models",
+	.summary = "List models",
+	.description = "The registered models, by name (name_contains "
+		       "filters).",
+	.operation_id = "list_models_models_get",
+	.response_title = "Models",
+	.params = models_query,
+	.n_params = 1,
+	.errors = reg_read_errors + 1,
+	.n_errors = 1,
+};
+
+static const struct openapi_op op_models_create = {
+	.tag = "Models",
+	.summary = "Create a model",
+	.description = "Registers a model name with no version (201, "
+		       "Location; 409 when the name is taken).",
+	.operation_id = "create_model_models_post",
+	.response_title = "Model",
+	.body = &schema_model_create,
+	.errors = reg_write_errors + 1,
+	.n_errors = 2,
+	.validates = true,
+	.created = true,
+};
+
+static const struct openapi_op op_model_get = {
+	.tag = "Models",
+	.summary = "Show a model",
+	.description = "A model and its versions, newest first.",
+	.operation_id = "get_model_models__model_name__get",
+	.response_title = "Model",
+	.errors = reg_read_errors,
+	.n_errors = 2,
+};
+
+static const struct openapi_op op_model_delete = {
+	.tag = "Models",
+	.summary = "Delete a model",
+	.description = "Deletes a model, its versions and its history (409 "
+		       "for the default model).",
+	.operation_id = "delete_model_models__model_name__delete",
+	.response_title = "Deleted",
+	.errors = reg_write_errors,
+	.n_errors = 3,
+};
+
+static const struct openapi_op op_version_upload = {
+	.tag = "Models",
+	.summary = "Upload a version",
+	.description = "The artifact as application/octet-stream, or a "
+		       "scikit-learn export as application/json.  Validated "
+		       "before it is visible (422 names the problem); never "
+		       "activated.  201 with Location, or 200 with the "
+		       "existing version of the same checksum.",
+	.operation_id = "upload_version_models__model_name__versions_post",
+	.response_title = "Version",
+	.errors = upload_errors,
+	.n_errors = 4,
+	.validates = true,
+	.upload = true,
+	.created = true,
+};
+
+static const struct openapi_op op_version_get = {
+	.tag = "Models",
+	.summary = "Show a version",
+	.description = "A version with its performance and args reports.",
+	.operation_id = "get_version_models__model_name__versions__version__get",
+	.response_title = "Version",
+	.errors = reg_read_errors,
+	.n_errors = 2,
+};
+
+static const struct openapi_op op_version_delete = {
+	.tag = "Models",
+	.summary = "Delete a version",
+	.description = "Deletes a version (409 while it is active).",
+	.operation_id =
+		"delete_version_models__model_name__versions__version__delete",
+	.response_title = "Deleted",
+	.errors = reg_write_errors,
+	.n_errors = 3,
+};
+
+static const struct openapi_op op_active_put = {
+	.tag = "Models",
+	.summary = "Activate a version",
+	.description = "Makes a version the one that serves, in every "
+		       "worker before this answers; idempotent.  Rollback is "
+		       "a PUT of the previous version.  409 when the version "
+		       "does not open (the old one keeps serving).",
+	.operation_id = "activate_models__model_name__active_version_put",
+	.response_title = "Activation",
+	.body = &schema_active_version,
+	.errors = reg_write_errors,
+	.n_errors = 3,
+	.validates = true,
+};
+
+static const struct openapi_op op_activations = {
+	.tag = "Models",
+	.summary = "Activation history",
+	.description = "Every activation of the model, newest first.",
+	.operation_id = "activations_models__model_name__activations_get",
+	.response_title = "Activations",
+	.errors = reg_read_errors,
+	.n_errors = 2,
+};
+
+static const struct openapi_op op_model_predict = {
+	.tag = "Prediction",
+	.summary = "Predict with a model",
+	.description = "Predict tags with the model's active version (as "
+		       "/predict; X-Model and data.model name the version).",
+	.operation_id = "predict_models__model_name__predict_post",
+	.response_title = "Predictions",
+	.body = &schema_predict_payload,
+	.errors = model_predict_errors,
+	.n_errors = 4,
+	.validates = true,
+};
+
+static const struct openapi_op op_version_predict = {
+	.tag = "Prediction",
+	.summary = "Predict with a version",
+	.description = "Predict tags with this version, active or not.",
+	.operation_id =
+		"predict_models__model_name__versions__version__predict_post",
+	.response_title = "Predictions",
+	.body = &schema_predict_payload,
+	.errors = model_predict_errors,
+	.n_errors = 4,
+	.validates = true,
+};
+
 const struct route route_table[] = {
-	{ "/", METHOD_GET_HEAD, handle_index, ROLE_PUBLIC, &op_index },
+	{ "/", METHOD_GET_HEAD, handle_index, ROLE_PUBLIC,
+	  &op_index, ROUTE_BODY_JSON },
 	{ "/performance", METHOD_GET_HEAD, handle_performance, ROLE_PUBLIC,
-	  &op_performance },
-	{ "/args", METHOD_GET_HEAD, handle_args, ROLE_PUBLIC, &op_args },
-	{ "/args/{arg}", METHOD_GET_HEAD, handle_arg, ROLE_PUBLIC, &op_arg },
-	{ "/predict", METHOD_POST, handle_predict, ROLE_PUBLIC, &op_predict },
+	  &op_performance, ROUTE_BODY_JSON },
+	{ "/args", METHOD_GET_HEAD, handle_args, ROLE_PUBLIC,
+	  &op_args, ROUTE_BODY_JSON },
+	{ "/args/{arg}", METHOD_GET_HEAD, handle_arg, ROLE_PUBLIC,
+	  &op_arg, ROUTE_BODY_JSON },
+	{ "/predict", METHOD_POST, handle_predict, ROLE_PUBLIC,
+	  &op_predict, ROUTE_BODY_JSON },
+	{ "/models", METHOD_GET_HEAD, handle_models_list, ROLE_READ,
+	  &op_models_list, ROUTE_BODY_JSON },
+	{ "/models", METHOD_POST, handle_models_create, ROLE_DEPLOY,
+	  &op_models_create, ROUTE_BODY_JSON },
+	{ "/models/{model-name}", METHOD_GET_HEAD, handle_model_get, ROLE_READ,
+	  &op_model_get, ROUTE_BODY_JSON },
+	{ "/models/{model-name}", METHOD_DELETE, handle_model_delete,
+	  ROLE_ADMIN, &op_model_delete, ROUTE_BODY_JSON },
+	{ "/models/{model-name}/versions", METHOD_POST, handle_version_upload,
+	  ROLE_DEPLOY, &op_version_upload, ROUTE_BODY_UPLOAD },
+	{ "/models/{model-name}/versions/{version}", METHOD_GET_HEAD,
+	  handle_version_get, ROLE_READ, &op_version_get, ROUTE_BODY_JSON },
+	{ "/models/{model-name}/versions/{version}", METHOD_DELETE,
+	  handle_version_delete, ROLE_DEPLOY,
+	  &op_version_delete, ROUTE_BODY_JSON },
+	{ "/models/{model-name}/active-version", METHOD_PUT, handle_active_put,
+	  ROLE_DEPLOY, &op_active_put, ROUTE_BODY_JSON },
+	{ "/models/{model-name}/activations", METHOD_GET_HEAD,
+	  handle_activations, ROLE_READ, &op_activations, ROUTE_BODY_JSON },
+	{ "/models/{model-name}/predict", METHOD_POST, handle_model_predict,
+	  ROLE_PUBLIC, &op_model_predict, ROUTE_BODY_JSON },
+	{ "/models/{model-name}/versions/{version}/predict", METHOD_POST,
+	  handle_model_predict, ROLE_PUBLIC,
+	  &op_version_predict, ROUTE_BODY_JSON },
 	{ "/openapi.json", METHOD_GET_HEAD, handle_openapi, ROLE_PUBLIC,
-	  NULL },
-	{ "/docs", METHOD_GET_HEAD, handle_docs, ROLE_PUBLIC, NULL },
-	{ "/redoc", METHOD_GET_HEAD, handle_redoc, ROLE_PUBLIC, NULL },
-	{ "/demo", METHOD_GET_HEAD, handle_demo, ROLE_PUBLIC, NULL },
+	  NULL, ROUTE_BODY_JSON },
+	{ "/docs", METHOD_GET_HEAD, handle_docs, ROLE_PUBLIC,
+	  NULL, ROUTE_BODY_JSON },
+	{ "/redoc", METHOD_GET_HEAD, handle_redoc, ROLE_PUBLIC,
+	  NULL, ROUTE_BODY_JSON },
+	{ "/demo", METHOD_GET_HEAD, handle_demo, ROLE_PUBLIC,
+	  NULL, ROUTE_BODY_JSON },
 	{ "/static/{file:path}", METHOD_GET_HEAD, handle_static, ROLE_PUBLIC,
-	  NULL },
+	  NULL, ROUTE_BODY_JSON },
 	/* Operations (fcgi/observe.c).  /metrics is Prometheus text, not
 	 * JSON: outside the OpenAPI document, like the pages. */
-	{ "/metrics", METHOD_GET_HEAD, handle_metrics, ROLE_PUBLIC, NULL },
+	{ "/metrics", METHOD_GET_HEAD, handle_metrics, ROLE_PUBLIC, NULL,
+	  ROUTE_BODY_JSON },
 	{ "/health/live", METHOD_GET_HEAD, handle_health_live, ROLE_PUBLIC,
-	  &op_live },
+	  &op_live, ROUTE_BODY_JSON },
 	{ "/health/ready", METHOD_GET_HEAD, handle_health_ready, ROLE_PUBLIC,
-	  &op_ready },
+	  &op_ready, ROUTE_BODY_JSON },
 };
 
 const size_t route_count = sizeof(route_table) / sizeof(route_table[0]);

@@ -40,19 +40,21 @@ redirect(struct response *res, const struct request *req)
 
 /* Reads and checks the body of a route that takes one. */
 static bool
-body(struct app *app, struct request *req,
+body(struct app *app, const struct route *r, struct request *req,
      const struct request_io *io, struct response *res)
 {
 	char msg[TOO_LARGE_MAX];
+	size_t max = r->body == ROUTE_BODY_UPLOAD ? app->cfg.max_upload
+						   : app->cfg.max_body;
 
-	switch (request_read_body(req, io, app->cfg.max_body)) {
+	switch (request_read_body(req, io, max)) {
 	case SERVICE_OK:
 		break;
 	case SERVICE_ERR_LENGTH:
 		respond_error(res, HTTP_ERR_CONTENT_LENGTH);
 		return false;
 	case SERVICE_ERR_TOO_LARGE:
-		snprintf(msg, sizeof(msg), TOO_LARGE_TEXT, app->cfg.max_body);
+		snprintf(msg, sizeof(msg), TOO_LARGE_TEXT, max);
 		respond_error_detail(res, HTTP_ERR_TOO_LARGE, msg);
 		return false;
 	case SERVICE_ERR_SHORT:
@@ -62,7 +64,8 @@ body(struct app *app, struct request *req,
 		respond_error(res, HTTP_ERR_INTERNAL);
 		return false;
 	}
-	if (!request_is_json(req)) {
+	/* An upload's handler checks its own media types. */
+	if (r->body == ROUTE_BODY_JSON && !request_is_json(req)) {
 		respond_error(res, HTTP_ERR_MEDIA_TYPE);
 		return false;
 	}
@@ -99,7 +102,7 @@ dispatch(struct app *app, struct request *req,
 		respond_error(res, HTTP_ERR_NOT_FOUND);
 		return;
 	}
-	if (!route_open(r)) {
+	if (!route_open(r, app->cfg.registry_open)) {
 		respond_error(res, HTTP_ERR_UNAUTHORIZED);
 		return;
 	}
@@ -109,7 +112,7 @@ dispatch(struct app *app, struct request *req,
 		return;
 	}
 	free(check);
-	if ((req->method & BODY_METHODS) && !body(app, req, io, res))
+	if ((req->method & BODY_METHODS) && !body(app, r, req, io, res))
 		return;
 	r->handler(app, req, &params, res);
 }
@@ -124,6 +127,7 @@ server_handle(struct app *app, const struct request_io *io)
 	enum service_status rc;
 	long long us;
 
+	app_refresh(app);
 	if (st == SERVICE_OK && route_resolve(&req.target) != SERVICE_OK)
 		st = SERVICE_ERR_NOMEM;
 	if (st == SERVICE_ERR_ESCAPE)
@@ -132,7 +136,8 @@ server_handle(struct app *app, const struct request_io *io)
 		respond_error(&res, HTTP_ERR_INTERNAL);
 	else
 		dispatch(app, &req, io, &res, &row);
-	rc = respond_write(&res, &req, app->model.x_model, io);
+	rc = respond_write(&res, &req, res.x_model ? res.x_model :
+			   app_served_x_model(app), io);
 	us = util_clock_us() - req.start_us;
 	stats_request(app->cfg.stats, row, req.method, res.status, us);
 	if (app->cfg.access_log || res.status >= 500)

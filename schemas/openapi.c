@@ -146,9 +146,26 @@ add_operation(cJSON *paths, const struct openapi_path *at)
 		c = cJSON_AddObjectToObject(c, "application/json");
 		ref(cJSON_AddObjectToObject(c, "schema"), op->body->name);
 		cJSON_AddBoolToObject(rb, "required", true);
+	} else if (op->upload) {
+		/* A file: Swagger UI offers a file picker for binary. */
+		cJSON *rb = cJSON_AddObjectToObject(o, "requestBody");
+		cJSON *c = cJSON_AddObjectToObject(rb, "content");
+		cJSON *m = cJSON_AddObjectToObject(c,
+						   "application/octet-stream");
+
+		m = cJSON_AddObjectToObject(m, "schema");
+		cJSON_AddStringToObject(m, "type", "string");
+		cJSON_AddStringToObject(m, "format", "binary");
+		m = cJSON_AddObjectToObject(c, "application/json");
+		m = cJSON_AddObjectToObject(m, "schema");
+		cJSON_AddStringToObject(m, "type", "object");
+		cJSON_AddStringToObject(m, "description", "a scikit-learn "
+					"export (tools/export_sklearn.py)");
+		cJSON_AddBoolToObject(rb, "required", true);
 	}
 	responses = cJSON_AddObjectToObject(o, "responses");
-	s = json_response(responses, "200", "Successful Response");
+	s = json_response(responses, op->created ? "201" : "200",
+			  op->created ? "Created" : "Successful Response");
 	cJSON_AddStringToObject(s, "title", op->response_title);
 	cJSON_AddStringToObject(s, "type", "object");
 	for (size_t i = 0; i < op->n_errors; i++)
@@ -178,6 +195,11 @@ describe(cJSON *o, const struct schema *s,
 			cJSON_AddNumberToObject(o, "maxLength",
 				(double)lim->value[s->max_length]);
 		cJSON_AddStringToObject(o, "type", "string");
+		break;
+	case SCHEMA_INTEGER:
+		cJSON_AddStringToObject(o, "title", s->title);
+		cJSON_AddStringToObject(o, "type", "integer");
+		cJSON_AddNumberToObject(o, "minimum", 1);
 		break;
 	case SCHEMA_ARRAY:
 		cJSON_AddStringToObject(o, "title", s->title);

@@ -45,6 +45,8 @@ struct openapi_op {
 	const struct openapi_error *errors;  /* after 200, in this order */
 	size_t n_errors;
 	bool validates;              /* may answer 422 */
+	bool upload;                 /* body: a file (octet-stream) or JSON */
+	bool created;                /* success is 201, not 200 */
 };
 
 /* One operation of the document, at its path and method. */

@@ -24,6 +24,7 @@ enum schema_kind {
 	SCHEMA_OBJECT,
 	SCHEMA_ARRAY,
 	SCHEMA_STRING,
+	SCHEMA_INTEGER,            /* described only (OpenAPI) */
 	SCHEMA__MAX
 };
 
@@ -72,6 +73,10 @@ struct schema {
 /* The request body of POST /predict and its items (predict_schema.c). */
 extern const struct schema schema_predict_payload;
 extern const struct schema schema_text;
+
+/* The registry's request bodies (registry_schema.c). */
+extern const struct schema schema_model_create;
+extern const struct schema schema_active_version;
 
 /* Default limits (SCHEMA_DEFAULT_*). */
 void schema_limits_default(struct schema_limits *l);

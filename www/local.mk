@@ -32,6 +32,9 @@ TAGIFAI_GROUP = www-data
 TAGIFAI_HOST = 127.0.0.1
 TAGIFAI_PORT = 8000
 TAGIFAI_MAX_BODY = 1048576
+# The largest uploaded model version (--max-upload) and the registry.
+TAGIFAI_MAX_UPLOAD = 67108864
+TAGIFAI_REGISTRY_DIR = /var/lib/tagifai-fcgi/registry
 
 deployexamplesdir = $(pkgdatadir)/examples
 deployexamples_DATA = www/examples/lighttpd.conf www/examples/nginx.conf \
@@ -57,7 +60,10 @@ deploy_edit = $(MKDIR_P) $(@D) && rm -f $@ $@.tmp && sed \
 	-e 's|@PORT@|$(TAGIFAI_PORT)|g' \
 	-e 's|@ERRORDIR@|$(pkgdatadir)/errors|g' \
 	-e 's|@MAX_BODY@|$(TAGIFAI_MAX_BODY)|g' \
-	-e "s|@MAX_BODY_KIB@|$$(($(TAGIFAI_MAX_BODY) / 1024))|g"
+	-e "s|@MAX_BODY_KIB@|$$(($(TAGIFAI_MAX_BODY) / 1024))|g" \
+	-e 's|@MAX_UPLOAD@|$(TAGIFAI_MAX_UPLOAD)|g' \
+	-e "s|@MAX_UPLOAD_KIB@|$$(($(TAGIFAI_MAX_UPLOAD) / 1024))|g" \
+	-e 's|@REGISTRY@|$(TAGIFAI_REGISTRY_DIR)|g'
 
 # The error pages for TAGIFAI_MAX_BODY, installed in $(pkgdatadir)/errors
 # (NNN.json, and NNN.html as a copy for lighttpd's errorfile-prefix).

@@ -24,6 +24,7 @@ MODEL=${TAGIFAI_MODEL:-$top_srcdir/models/default.tagifai}
 # pages and static/ laid out as installed (built by www/browser.mk)
 WWWDIR=${TAGIFAI_WWW:-$top_builddir/www-root}
 MAX_BODY=${TAGIFAI_MAX_BODY:-1048576}
+MAX_UPLOAD=67108864   # --max-upload's default: 64 MiB
 APP=$top_builddir/tagifai-fcgi
 LIGHTTPD=${LIGHTTPD:-lighttpd}
 
@@ -71,8 +72,12 @@ fi
 if [ -f "$run/lighttpd.pid" ] && kill -0 "$(cat "$run/lighttpd.pid")" 2>/dev/null; then
 	die "a server from $run is still running (pid $(cat "$run/lighttpd.pid"))"
 fi
-rm -rf "$run"
-mkdir -p "$run"
+# Everything but the model registry starts afresh (its versions and
+# activations outlive a restart).
+if [ -d "$run" ]; then
+	find "$run" -mindepth 1 -maxdepth 1 ! -name registry -exec rm -rf {} +
+fi
+mkdir -p "$run/registry"
 sh "$top_srcdir/www/error_pages.sh" "$run/errors" "$MAX_BODY"
 sbindir=$top_builddir
 if [ "$(id -u)" = 0 ]; then
@@ -88,6 +93,8 @@ if [ "$(id -u)" = 0 ]; then
 	MODEL=$run/model/$(basename "$MODEL")
 	WWWDIR=$run/www
 	chown "$user:$group" "$run"
+	# lighttpd's workers run as SERVE_USER and write the registry.
+	chown -R "$user:$group" "$run/registry"
 fi
 
 # sed replacement text: escape \, & and the | delimiter
@@ -103,6 +110,9 @@ sed -e "s|@HOST@|127.0.0.1|g" \
     -e "s|@GROUP@|$(esc "$group")|g" \
     -e "s|@MAX_BODY@|$MAX_BODY|g" \
     -e "s|@MAX_BODY_KIB@|$((MAX_BODY / 1024))|g" \
+    -e "s|@MAX_UPLOAD@|$MAX_UPLOAD|g" \
+    -e "s|@MAX_UPLOAD_KIB@|$((MAX_UPLOAD / 1024))|g" \
+    -e "s|@REGISTRY@|$(esc "$run/registry")|g" \
     "$top_srcdir/www/conf/lighttpd.conf" > "$run/lighttpd.conf"
 
 "$LIGHTTPD" -tt -f "$run/lighttpd.conf" >/dev/null 2>"$run/configtest.log" || {
@@ -113,4 +123,5 @@ sed -e "s|@HOST@|127.0.0.1|g" \
 echo "serve: TagIfAI API at http://127.0.0.1:$PORT/"
 echo "serve: API docs at    http://127.0.0.1:$PORT/docs"
 echo "serve: model $MODEL; logs in $run; Ctrl-C stops"
+echo "serve: model registry in $run/registry (tagifai models list --registry $run/registry)"
 exec "$LIGHTTPD" -D -f "$run/lighttpd.conf"

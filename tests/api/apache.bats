@@ -30,11 +30,14 @@ teardown_file() {
 @test "apache fcgid: LimitRequestBody is the one body limit, FcgidMaxRequestLen above it" {
 	local len lim
 	len=$(awk '$1 == "FcgidMaxRequestLen" { print $2 }' "$STACK_DIR/apache-fcgid.conf")
-	lim=$(awk '$1 == "LimitRequestBody" { print $2 }' "$STACK_DIR/apache-fcgid.conf")
+	lim=$(awk '$1 == "LimitRequestBody" { print $2; exit }' "$STACK_DIR/apache-fcgid.conf")
 	[ "$lim" = "$TEST_MAX_BODY" ]
 	[ "$len" -gt "$TEST_MAX_BODY" ]
 	grep -qxF "RewriteCond expr \"%{HTTP:Content-Length} -gt $TEST_MAX_BODY\"" "$STACK_DIR/apache-fcgid.conf"
 	grep -q '^FcgidIOTimeout' "$STACK_DIR/apache-fcgid.conf"
+	# the upload of a model version has its own, larger limit
+	grep -qxF "    LimitRequestBody $TEST_MAX_UPLOAD" "$STACK_DIR/apache-fcgid.conf"
+	grep -qxF "RewriteCond expr \"%{HTTP:Content-Length} -gt $TEST_MAX_UPLOAD\"" "$STACK_DIR/apache-fcgid.conf"
 }
 
 @test "apache fcgid: errors Apache answers itself are JSON, with the one body limit" {

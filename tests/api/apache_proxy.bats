@@ -27,7 +27,7 @@ teardown_file() {
 }
 
 @test "apache proxy_fcgi: errors Apache answers itself are JSON, with the one body limit" {
-	[ "$(awk '$1 == "LimitRequestBody" { print $2 }' "$STACK_DIR/apache-proxy-fcgi.conf")" = "$TEST_MAX_BODY" ]
+	[ "$(awk '$1 == "LimitRequestBody" { print $2; exit }' "$STACK_DIR/apache-proxy-fcgi.conf")" = "$TEST_MAX_BODY" ]
 	NUL_PATH_STATUS=404 contract_front_door_errors "$BASE"
 }
 

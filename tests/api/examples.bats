@@ -30,7 +30,8 @@ tagifai-fcgi.socket tagifai-fcgi.service"
 
 @test "examples: they name the installed binary, model and www directory" {
 	local ex=$top_builddir/www/examples
-	grep -Eq '"bin-path" *=> *"/[^"]*/tagifai-fcgi --max-body [0-9]+"' "$ex/lighttpd.conf"
+	grep -Eq '"bin-path" *=> *"/[^"]*/tagifai-fcgi --max-body [0-9]+ --max-upload [0-9]+"' "$ex/lighttpd.conf"
+	grep -Eq 'TAGIFAI_REGISTRY" *=> *"/[^"]*/registry"' "$ex/lighttpd.conf"
 	grep -Eq 'TAGIFAI_MODEL" *=> *"/[^"]*/models/default.tagifai"' "$ex/lighttpd.conf"
 	grep -Eq 'FcgidWrapper "/[^"]*/tagifai-fcgi --max-body [0-9]+"' "$ex/apache-fcgid.conf"
 	grep -Eq '^ExecStart=/[^ ]*/tagifai-fcgi --workers [0-9]+ --model /[^ ]*/models/default.tagifai --www /[^ ]*/www --max-body [0-9]+$' "$ex/tagifai-fcgi.service"

@@ -41,6 +41,9 @@ HOLDOUT=$REF_DIR/reference/holdout_predictions.jsonl
 # the 191-text holdout request (~30 KB); rendered into the web servers' own
 # limit too (a multiple of 1024: lighttpd counts KiB).
 TEST_MAX_BODY=65536
+# --max-upload of the tests, and the web servers' limit on the upload route
+# (a multiple of 1024; above the 4 MB artifact).
+TEST_MAX_UPLOAD=8388608
 APACHE_MODULES=/usr/lib/apache2/modules
 STOP_WAIT=${STOP_WAIT:-10}       # seconds before SIGKILL in stack_stop
 READY_WAIT=${READY_WAIT:-30}     # seconds to wait for a server to answer
@@ -147,6 +150,7 @@ sed_esc() { printf '%s' "$1" | sed 's/[\\&|]/\\&/g'; }
 
 # Fill in a shipped config template.  Usage: render_conf SRC DST with the
 # placeholder values in CONF_PORT CONF_RUNDIR CONF_SBINDIR CONF_MODEL CONF_WWWDIR
+# (CONF_REGISTRY: default a fresh registry directory writable by the stack user)
 # (the others are fixed: 127.0.0.1, the stack user, TEST_MAX_BODY and the
 # error pages of stack_init).
 # Fails if a placeholder is left over.
@@ -164,6 +168,9 @@ render_conf() {
 	    -e "s|@ERRORDIR@|$(sed_esc "$STACK_DIR/errors")|g" \
 	    -e "s|@MAX_BODY@|$TEST_MAX_BODY|g" \
 	    -e "s|@MAX_BODY_KIB@|$((TEST_MAX_BODY / 1024))|g" \
+	    -e "s|@MAX_UPLOAD@|$TEST_MAX_UPLOAD|g" \
+	    -e "s|@MAX_UPLOAD_KIB@|$((TEST_MAX_UPLOAD / 1024))|g" \
+	    -e "s|@REGISTRY@|$(sed_esc "${CONF_REGISTRY:-$(stack_rundir registry)}")|g" \
 	    "$src" > "$dst" || return 1
 	if grep -n '@[A-Z_]*@' "$dst" | grep -v '@LIKE_THIS@'; then
 		echo "render_conf: placeholder left in $dst" >&2

@@ -51,3 +51,15 @@ soak: $(sbin_PROGRAMS) $(bin_PROGRAMS)
 TESTS += tests/api/service_cgi.bats tests/api/service_parity.test
 EXTRA_DIST += tests/api/service_cgi.bats tests/api/service_parity.test \
 	tests/api/service_parity.py tests/api/service_helpers.bash doc/API.md
+
+# The model registry (issue 11): every route and error through lighttpd and
+# nginx, the closed routes, a busy database and a CGI process
+# (registry_cgi.bats), activations under load with --workers 4
+# (registry_load.test) and kill -9 during uploads and activations
+# (registry_crash.test).
+REGISTRY_API_TESTS = tests/api/registry_lighttpd.bats \
+	tests/api/registry_nginx.bats tests/api/registry_cgi.bats \
+	tests/api/registry_load.bats tests/api/registry_crash.bats
+TESTS += $(REGISTRY_API_TESTS)
+EXTRA_DIST += $(REGISTRY_API_TESTS) tests/api/registry_contract.bash \
+	tests/api/registry_load.py tests/api/registry_crash.py

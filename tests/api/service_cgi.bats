@@ -355,7 +355,7 @@ cgi_no_length() {
 @test "GET /openapi.json describes every API route with its tags" {
 	cgi GET /openapi.json
 	[ "$status_code" = 200 ]
-	[ "$(jq_ 'sorted(d["paths"])')" = '["/", "/args", "/args/{arg}", "/health/live", "/health/ready", "/performance", "/predict"]' ]
+	[ "$(jq_ 'sorted(d["paths"])')" = '["/", "/args", "/args/{arg}", "/health/live", "/health/ready", "/models", "/models/{model-name}", "/models/{model-name}/activations", "/models/{model-name}/active-version", "/models/{model-name}/predict", "/models/{model-name}/versions", "/models/{model-name}/versions/{version}", "/models/{model-name}/versions/{version}/predict", "/performance", "/predict"]' ]
 	[ "$(jq_ 'd["info"]["title"]')" = "TagIfAI - Made With ML" ]
 	[ "$(jq_ 'd["servers"]')" = '[{"url": "/"}]' ]
 	[ "$(jq_ 'sorted(d["paths"]["/predict"]["post"]["responses"])')" = '["200", "413", "415", "422"]' ]

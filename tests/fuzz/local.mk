@@ -11,7 +11,7 @@ FUZZ_CC = clang
 FUZZ_SECONDS = 60
 FUZZ_TARGETS = fuzz_clean fuzz_artifact fuzz_csv fuzz_validate fuzz_request
 FUZZ_LIBS = $(CJSON_LIBS) $(UTF8PROC_LIBS) $(CSV_LIBS) $(STEMMER_LIBS) \
-	$(XXHASH_LIBS) -lm
+	$(XXHASH_LIBS) $(SQLITE_LIBS) -lm
 
 fuzz: fuzz-replay-build
 	srcdir='$(srcdir)' FUZZ_CC='$(FUZZ_CC)' FUZZ_SECONDS='$(FUZZ_SECONDS)' \
@@ -61,7 +61,7 @@ tests_fuzz_replay_request_SOURCES = tests/fuzz/fuzz_request.c \
 tests_fuzz_replay_request_CFLAGS = $(FUZZ_REPLAY_CFLAGS) \
 	-DFUZZ_WWW_DIR='"$(abs_top_srcdir)/www"'
 tests_fuzz_replay_request_LDADD = fcgi/libservice.a $(SCHEMAS_LIBS) \
-	$(FUZZ_REPLAY_CORE)
+	$(STORE_LIBS)
 
 # make_seeds writes the tiny artifacts of corpus/fuzz_artifact/.
 check_PROGRAMS += tests/fuzz/make_seeds

@@ -30,7 +30,7 @@ fi
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_TARGETS=${FUZZ_TARGETS:-"fuzz_clean fuzz_artifact fuzz_csv fuzz_validate fuzz_request"}
 FUZZ_EXTRA_CFLAGS=${FUZZ_EXTRA_CFLAGS:-}
-FUZZ_LIBS=${FUZZ_LIBS:-"-lcjson -lutf8proc -lcsv -lxxhash -lm"}
+FUZZ_LIBS=${FUZZ_LIBS:-"-lcjson -lutf8proc -lcsv -lxxhash -lsqlite3 -lm"}
 FUZZ_ARGS=${FUZZ_ARGS:-}
 out=tests/fuzz
 san="-fsanitize=address,undefined -fno-sanitize-recover=all"
@@ -40,17 +40,17 @@ cxxflags="-g -O1 -std=c++17 -fno-exceptions -fno-rtti -fno-omit-frame-pointer \
 -I$srcdir ${DRAGONBOX_CFLAGS:-}"
 
 util="util/status.c util/buf.c util/utf8.c util/json.c util/file.c util/hex.c
-util/clock.c util/float_repr.c util/shortest.cc"
+util/clock.c util/float_repr.c util/shortest.cc util/sha256.c"
 core_infer="$util core/status.c core/clean.c core/clean_unicode.c core/clean_stem.c
 core/clean_stopwords.c core/ngram.c core/artifact_format.c
 core/artifact_write.c core/artifact_read.c core/vectorizer.c
 core/classifier.c core/model.c"
-schemas="schemas/pyjson.c schemas/predict_schema.c
+schemas="schemas/pyjson.c schemas/predict_schema.c schemas/registry_schema.c
 schemas/validate.c schemas/openapi.c"
 fcgi="fcgi/app.c fcgi/app_model.c fcgi/envelope.c fcgi/handlers.c
 fcgi/http_error.c fcgi/log.c fcgi/predict.c fcgi/request.c fcgi/respond.c
 fcgi/route.c fcgi/routes.c fcgi/server.c fcgi/status.c fcgi/url.c
-fcgi/www.c"
+fcgi/www.c fcgi/models.c fcgi/registry.c store/sqlite.c core/sklearn_export.c"
 
 # Sources and -max_len per harness (fuzz_common.c needs the inference
 # set everywhere: it builds the tiny model).
@@ -83,7 +83,7 @@ extra_args() {
 }
 
 newest_header=$(ls -t "$srcdir"/util/*.h "$srcdir"/core/*.h "$srcdir"/schemas/*.h \
-	"$srcdir"/fcgi/*.h "$srcdir"/tests/fuzz/*.h | head -n 1)
+	"$srcdir"/fcgi/*.h "$srcdir"/store/*.h "$srcdir"/tests/fuzz/*.h | head -n 1)
 
 # compile SRC OBJ FLAGS...: only when the object is missing or stale.
 compile() {

@@ -8,7 +8,7 @@ UNIT_TESTS =
 UTIL_UNIT_TESTS = tests/unit/util_buf_test tests/unit/util_utf8_test \
 	tests/unit/util_json_test tests/unit/util_file_test \
 	tests/unit/util_hex_test tests/unit/util_clock_test \
-	tests/unit/util_status_test
+	tests/unit/util_status_test tests/unit/util_sha256_test
 UNIT_TESTS += $(UTIL_UNIT_TESTS)
 tests_unit_util_buf_test_LDADD = $(UTIL_LIBS)
 tests_unit_util_utf8_test_LDADD = $(UTIL_LIBS)
@@ -17,6 +17,11 @@ tests_unit_util_file_test_LDADD = $(UTIL_LIBS)
 tests_unit_util_hex_test_LDADD = $(UTIL_LIBS)
 tests_unit_util_clock_test_LDADD = $(UTIL_LIBS)
 tests_unit_util_status_test_LDADD = $(UTIL_LIBS)
+tests_unit_util_sha256_test_LDADD = $(UTIL_LIBS)
+
+# store/: the registry over SQLite, in a scratch directory.
+UNIT_TESTS += tests/unit/store_test
+tests_unit_store_test_LDADD = $(STORE_LIBS)
 
 # core/: the cleaner (clean_test checks fixed cases; clean_tool feeds
 # tests/clean_parity.test), the inference path against scikit-learn values
@@ -48,7 +53,7 @@ tests_unit_status_test_LDADD = $(CORE_LIBS)
 tests_unit_train_args_test_LDADD = $(CORE_LIBS)
 
 # schemas/ and fcgi/
-SERVICE_TEST_LIBS = fcgi/libservice.a $(SCHEMAS_LIBS) $(CORE_LIBS)
+SERVICE_TEST_LIBS = fcgi/libservice.a $(SCHEMAS_LIBS) $(STORE_LIBS)
 UNIT_TESTS += tests/unit/validate_test tests/unit/openapi_test \
 	tests/unit/route_test tests/unit/url_test tests/unit/envelope_test \
 	tests/unit/options_test tests/unit/service_status_test \

@@ -328,6 +328,35 @@
 			$('model-info').textContent = 'Model: ' + parts.join(', ') + '. Served by tagifai-fcgi.';
 	}
 
+	/* The model that answers: the default one (POST /predict), or one
+	 * picked from the registry (POST /models/NAME/predict). */
+	function predictPath() {
+		var name = $('model-select').value;
+
+		return name ? '/models/' + encodeURIComponent(name) + '/predict' : '/predict';
+	}
+
+	/* The picker shows when the registry lists models to this visitor
+	 * (GET /models may be closed: then only the default answers). */
+	function loadModels() {
+		api('/models', { headers: { 'Accept': 'application/json' } }).then(function (r) {
+			var models = r.status === 200 && r.body && r.body.data && r.body.data.models;
+			var select = $('model-select');
+
+			if (!models)
+				return;
+			models.forEach(function (m) {
+				if (!m.active_version)
+					return;
+				var o = el('option', null, m.name + ' (version ' + m.active_version + ')');
+
+				o.value = m.name;
+				select.appendChild(o);
+			});
+			$('model-pick').hidden = select.options.length < 2;
+		}, function () {});
+	}
+
 	function submit(event) {
 		var texts = collectTexts();
 		var button = $('submit');
@@ -337,7 +366,7 @@
 		$('results').textContent = '';
 		$('status').textContent = 'Asking the model\u2026';
 		button.disabled = true;
-		api('/predict', {
+		api(predictPath(), {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
 			body: JSON.stringify({ texts: texts.map(function (t) { return { text: t }; }) })
@@ -533,6 +562,7 @@
 		});
 	}
 
+	loadModels();
 	$('predict-form').addEventListener('submit', submit);
 	$('add-text').addEventListener('click', function () {
 		addBox('').focus();

@@ -1,0 +1,7 @@
+# store/: the model registry's storage (store/store.h), over SQLite
+# (store/sqlite.c).  It uses util/ and core/ (to validate artifacts) and
+# nothing above; fcgi/ and cli/ use it.  No HTTP here.
+noinst_LIBRARIES += store/libstore.a
+store_libstore_a_SOURCES = store/store.h store/sqlite.c
+store_libstore_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS)
+STORE_LIBS = store/libstore.a $(CORE_LIBS) $(SQLITE_LIBS)
