@@ -392,9 +392,10 @@ stats_reload(struct stats *s, bool ok, uint64_t gen, const char *reason)
 	atomic_fetch_add(ok ? &h->reloads_ok : &h->reloads_failed, 1);
 	/* A sequence lock: odd while the text changes, so a reader copies
 	 * it again rather than return half of two reasons. */
-	atomic_fetch_add(&h->reason_seq, 1);
+	atomic_fetch_add_explicit(&h->reason_seq, 1, memory_order_relaxed);
+	atomic_thread_fence(memory_order_release);
 	snprintf(h->reason, sizeof(h->reason), "%s", ok ? "" : reason);
-	atomic_fetch_add(&h->reason_seq, 1);
+	atomic_fetch_add_explicit(&h->reason_seq, 1, memory_order_release);
 	if (ok)
 		atomic_store(&h->generation, gen);
 }
@@ -568,9 +569,12 @@ stats_ready(const struct stats *s, char *out, size_t len)
 		return false;
 	}
 	do {
-		seq = atomic_load(&h->reason_seq);
+		seq = atomic_load_explicit(&h->reason_seq,
+					   memory_order_acquire);
 		snprintf(out, len, "%.*s", (int)sizeof(h->reason), h->reason);
-	} while ((seq & 1u || seq != atomic_load(&h->reason_seq)) &&
+		atomic_thread_fence(memory_order_acquire);
+	} while ((seq & 1u || seq != atomic_load_explicit(&h->reason_seq,
+							 memory_order_relaxed)) &&
 		 ++tries < 100);
 	return out[0] == '\0';
 }
