@@ -21,9 +21,12 @@
 #   (ours - hello) - (open - help).
 # Also, per program: minor page faults and max RSS of one run
 # (/usr/bin/time), and the dynamic loader's relocation count (LD_DEBUG).
+# Then bench/open_clock.c, built against the libraries of the build that
+# holds $TAGIFAI (LIB_DIR), times the model open in-process: mmap with
+# MAP_POPULATE, the checksum alone, model_open, model_close (medians).
 #
 # Env (defaults): CGI_PARTS_RUNS=200 CGI_PARTS_ROUNDS=5 BUILD_DIR=/tmp/build-bench
-#   TAGIFAI_FCGI= TAGIFAI= MODEL= RESULTS=bench/results/<ts>
+#   TAGIFAI_FCGI= TAGIFAI= MODEL= LIB_DIR=$(dirname $TAGIFAI) RESULTS=bench/results/<ts>
 # Output: $RESULTS/cgi_parts.kv and $RESULTS/cgi_parts.md.
 set -eu
 # shellcheck source=bench/lib.sh
@@ -102,6 +105,16 @@ ours_relocs=$(relocs "$TAGIFAI_FCGI")
     echo "ours_over_hello_us=$((ours_us - hello_us))"
     echo "rest_over_hello_us=$(( (ours_us - hello_us) - (open_us - help_us) ))"
 } >> "$RESULTS/cgi_parts.kv"
+LIB_DIR=${LIB_DIR:-$(dirname "$TAGIFAI")}
+if [ -f "$LIB_DIR/core/libtagifai.a" ] && [ -f "$LIB_DIR/util/libutil.a" ] &&
+    gcc -O2 -I"$LIB_DIR" -I"$TOP_DIR" -o "$STATE/open_clock" "$BENCH_DIR/open_clock.c" \
+        "$LIB_DIR/core/libtagifai.a" "$LIB_DIR/util/libutil.a" \
+        $(pkg-config --libs libutf8proc libcjson libxxhash 2>/dev/null || echo -lutf8proc -lcjson) \
+        -lcsv -lm -lpthread 2> "$STATE/open_clock.log"; then
+    "$STATE/open_clock" "$MODEL" 21 | sed 's/^/clock_/' >> "$RESULTS/cgi_parts.kv"
+else
+    log "open_clock not built (no libraries in $LIB_DIR): in-process figures left out"
+fi
 . "$RESULTS/cgi_parts.kv"
 {
     echo "| program (exec'ed $CGI_PARTS_RUNS times a round, $CGI_PARTS_ROUNDS rounds) | µs a run, median (range of rounds) | minor faults | max RSS KiB |"
@@ -111,4 +124,8 @@ ours_relocs=$(relocs "$TAGIFAI_FCGI")
     done
     echo
     echo "model open (open - help): $model_open_us µs; tagifai-fcgi over hello: $ours_over_hello_us µs, of which not the model open: $rest_over_hello_us µs; relocations: hello $hello_relocs, tagifai-fcgi $ours_relocs"
+    if [ -n "${clock_model_open_us:-}" ]; then
+        echo
+        echo "in-process (open_clock, median of 21): mmap + MAP_POPULATE $clock_mmap_populate_us µs, checksum $clock_checksum_cold_us µs (pages cold) / $clock_checksum_warm_us µs (warm), model_open $clock_model_open_us µs, model_close $clock_model_close_us µs"
+    fi
 } | tee "$RESULTS/cgi_parts.md"

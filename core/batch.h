@@ -3,8 +3,9 @@
  *
  * A batch tags inputs 0..n-1: job k (a thread with its own scratch; the
  * model is shared read-only) takes the k-th contiguous share, and each
- * job writes into memory, so the output is written in input order and is
- * the same whatever the number of jobs.  A failing input ends the output
+ * job writes into memory (a lone job straight to the output), so the
+ * output is written in input order and is the same whatever the number
+ * of jobs.  A failing input ends the output
  * after the inputs before it (and its own message), as with one job.
  * What an input is and what its output looks like are the caller's: it
  * says so through struct batch_ops (`tagifai predict` reads JSON Lines and
