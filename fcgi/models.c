@@ -415,7 +415,7 @@ from_sklearn(struct store *s, const char *name, const struct request *req,
 {
 	struct sklearn_export x = { 0 };
 	struct core_error ce = { "" };
-	char path[4200], sum[UTIL_SHA256_HEX];
+	char path[4200];
 	bool ok = false;
 
 	if (sklearn_export_parse("body", req->body, req->body_len, &x, &ce) !=
@@ -429,10 +429,7 @@ from_sklearn(struct store *s, const char *name, const struct request *req,
 	x.spec.performance_json = "{}";
 	/* artifact_write writes a file: one in the registry's tmp/, read
 	 * back and removed. */
-	util_sha256_of(req->body, req->body_len, sum);
-	store_artifact_path(s, sum, path, sizeof(path));
-	snprintf(strstr(path, "/artifacts/"), 64, "/tmp/sklearn-%ld.tagifai",
-		 (long)getpid());
+	store_tmp_path(s, "sklearn", path, sizeof(path));
 	if (artifact_write(path, &x.spec, &ce) != CORE_OK) {
 		unprocessable(res, NULL, ce.msg, "value_error.model");
 		goto out;
