@@ -265,6 +265,31 @@ async function demoPredicts(browser, prefix, name) {
     }
 }
 
+// With the registry listing models, the demo offers a picker; the model
+// picked answers (POST /models/NAME/predict, named in X-Model).
+async function demoPicksModel(browser, prefix, name) {
+    const { context, page, problems } = await newPage(browser);
+    try {
+        await page.goto(`${origin}${prefix}/demo`);
+        await page.locator('#model-pick').waitFor();
+        await page.locator('#model-select').selectOption('tagifai');
+        await page.locator('#texts textarea').first().fill(SAMPLE_TEXT);
+        const [response] = await Promise.all([
+            page.waitForResponse((r) => r.url() === `${origin}${prefix}/models/tagifai/predict`),
+            page.getByRole('button', { name: 'Suggest tags' }).click(),
+        ]);
+        assert(response.status() === 200, `the demo's POST /models/tagifai/predict got HTTP ${response.status()}`);
+        const served = response.headers()['x-model'];
+        assert(served === 'tagifai/1', `X-Model is "${served}", not tagifai/1`);
+        await page.locator('#results .result').first().waitFor();
+        await shot(page, name);
+        assert(problems.length === 0, problems.join('; '));
+        return `served by ${served}`;
+    } finally {
+        await context.close();
+    }
+}
+
 async function demoEmptyInput(browser, prefix, name) {
     const { context, page, problems } = await newPage(browser);
     try {
@@ -326,6 +351,8 @@ const TESTS = [
         (b) => redocFindsPredict(b, '/api', 'redoc-api')],
     ['Demo at /demo: typing a description shows the tag the API gives',
         (b) => demoPredicts(b, '', 'demo-root')],
+    ['Demo at /api/demo: the model picker sends the text to the model picked',
+        (b) => demoPicksModel(b, '/api', 'demo-picker-api')],
     ['Demo at /api/demo: an empty form shows the 422 in plain words',
         (b) => demoEmptyInput(b, '/api', 'demo-empty-api')],
     ['Demo on a phone-sized screen: two pasted lines give two tags, no sideways scrolling',
