@@ -28,7 +28,7 @@
 #define VERSION_DIGITS_MAX 15   /* versions are below 10^15 */
 
 bool
-handlers_version(const char *p, size_t len, long long *out)
+models_version(const char *p, size_t len, long long *out)
 {
 	long long v = 0;
 
@@ -44,7 +44,7 @@ handlers_version(const char *p, size_t len, long long *out)
 }
 
 void
-handlers_store_error(struct response *res, enum store_status st)
+models_store_error(struct response *res, enum store_status st)
 {
 	switch (st) {
 	case STORE_ERR_BUSY:
@@ -76,7 +76,7 @@ refuse(struct response *res, enum store_status st,
 		return;
 	default:
 		fprintf(stderr, "tagifai-fcgi: registry: %s\n", err->msg);
-		handlers_store_error(res, st);
+		models_store_error(res, st);
 	}
 }
 
@@ -197,7 +197,7 @@ target(struct app *app, const struct route_params *params,
 		t->name[len] = '\0';
 	}
 	p = route_param(params, "version", &len);
-	if (p != NULL && !handlers_version(p, len, &t->version)) {
+	if (p != NULL && !models_version(p, len, &t->version)) {
 		respond_error_detail(res, HTTP_ERR_NOT_FOUND, "Version not "
 				     "found: versions are positive integers");
 		return false;
