@@ -25,7 +25,11 @@
 # measures POST /predict served from the model registry (its generation
 # check on every request), the registry seeded with MODEL on first start.
 #
+# PROFILE_PATH (default /predict) is the path the fcgi mode posts to, e.g.
+# /models/tagifai/predict with the registry.
+#
 # Env: PROFILE_COPIES=3 PROFILE_REQUESTS=100 PROFILE_PORT=18207 PROFILE_ARGS=
+#   PROFILE_PATH=/predict
 #   BUILD_DIR=/tmp/build-bench TAGIFAI= TAGIFAI_FCGI= MODEL= RESULTS=
 # Output: $RESULTS/profile-<mode>.txt (the table), $RESULTS/profile.kv.
 set -eu
@@ -73,7 +77,8 @@ fcgi)
     # one request first (waits for valgrind's start-up, bounded by timeout),
     # then the counters are zeroed: the profile holds only the timed requests
     fcgi_post() {
-        REQUEST_METHOD=POST REQUEST_URI=/predict SCRIPT_NAME='' PATH_INFO=/predict \
+        REQUEST_METHOD=POST REQUEST_URI=${PROFILE_PATH:-/predict} SCRIPT_NAME='' \
+            PATH_INFO=${PROFILE_PATH:-/predict} \
             QUERY_STRING='' CONTENT_TYPE=application/json CONTENT_LENGTH=$len \
             SERVER_PROTOCOL=HTTP/1.1 SERVER_NAME=127.0.0.1 SERVER_PORT=80 HTTP_HOST=127.0.0.1 \
             REMOTE_ADDR=127.0.0.1 GATEWAY_INTERFACE=CGI/1.1 \
@@ -90,7 +95,7 @@ fcgi)
     [ $ok = "$PROFILE_REQUESTS" ] || die "only $ok of $PROFILE_REQUESTS answers were predictions (last: $(head -c 300 "$STATE/resp"))"
     stop_pid "$worker"
     units=$PROFILE_REQUESTS
-    what="tagifai-fcgi worker, $PROFILE_REQUESTS x POST /predict (1 text), counters zeroed after the first"
+    what="tagifai-fcgi worker${PROFILE_ARGS:+ $PROFILE_ARGS}, $PROFILE_REQUESTS x POST ${PROFILE_PATH:-/predict} (1 text), counters zeroed after the first"
     ;;
 cgi)
     have_ours || die "$TAGIFAI_FCGI or $MODEL missing"

@@ -30,13 +30,6 @@ void handlers_envelope(struct response *res, const struct request *req,
 void handlers_envelope_buf(struct response *res, const struct request *req,
 			   struct util_buf *data);
 
-/* True when p[0..len) is a version number (1..10^15, no leading 0). */
-bool handlers_version(const char *p, size_t len, long long *out);
-
-/* Answers a registry failure that is nobody's fault: 503 with
- * Retry-After when busy or when its storage failed (never 500). */
-void handlers_store_error(struct response *res, enum store_status st);
-
 /* The same with another 2xx status (201 Created). */
 void handlers_envelope_status(struct response *res, const struct request *req,
 			      int status, const char *data_json);

@@ -28,7 +28,7 @@
 #define VERSION_DIGITS_MAX 15   /* versions are below 10^15 */
 
 bool
-handlers_version(const char *p, size_t len, long long *out)
+models_version(const char *p, size_t len, long long *out)
 {
 	long long v = 0;
 
@@ -44,7 +44,7 @@ handlers_version(const char *p, size_t len, long long *out)
 }
 
 void
-handlers_store_error(struct response *res, enum store_status st)
+models_store_error(struct response *res, enum store_status st)
 {
 	switch (st) {
 	case STORE_ERR_BUSY:
@@ -76,7 +76,7 @@ refuse(struct response *res, enum store_status st,
 		return;
 	default:
 		fprintf(stderr, "tagifai-fcgi: registry: %s\n", err->msg);
-		handlers_store_error(res, st);
+		models_store_error(res, st);
 	}
 }
 
@@ -197,7 +197,7 @@ target(struct app *app, const struct route_params *params,
 		t->name[len] = '\0';
 	}
 	p = route_param(params, "version", &len);
-	if (p != NULL && !handlers_version(p, len, &t->version)) {
+	if (p != NULL && !models_version(p, len, &t->version)) {
 		respond_error_detail(res, HTTP_ERR_NOT_FOUND, "Version not "
 				     "found: versions are positive integers");
 		return false;
@@ -415,7 +415,7 @@ from_sklearn(struct store *s, const char *name, const struct request *req,
 {
 	struct sklearn_export x = { 0 };
 	struct core_error ce = { "" };
-	char path[4200], sum[UTIL_SHA256_HEX];
+	char path[4200];
 	bool ok = false;
 
 	if (sklearn_export_parse("body", req->body, req->body_len, &x, &ce) !=
@@ -429,10 +429,7 @@ from_sklearn(struct store *s, const char *name, const struct request *req,
 	x.spec.performance_json = "{}";
 	/* artifact_write writes a file: one in the registry's tmp/, read
 	 * back and removed. */
-	util_sha256_of(req->body, req->body_len, sum);
-	store_artifact_path(s, sum, path, sizeof(path));
-	snprintf(strstr(path, "/artifacts/"), 64, "/tmp/sklearn-%ld.tagifai",
-		 (long)getpid());
+	store_tmp_path(s, "sklearn", path, sizeof(path));
 	if (artifact_write(path, &x.spec, &ce) != CORE_OK) {
 		unprocessable(res, NULL, ce.msg, "value_error.model");
 		goto out;

@@ -18,4 +18,11 @@ route_handler handle_version_delete;  /* DELETE .../versions/{version} */
 route_handler handle_active_put;      /* PUT .../active-version */
 route_handler handle_activations;     /* GET .../activations */
 
+/* True when p[0..len) is a version number (1..10^15, no leading 0). */
+bool models_version(const char *p, size_t len, long long *out);
+
+/* Answers a registry failure that is nobody's fault: 503 with
+ * Retry-After when busy or when its storage failed (never 500). */
+void models_store_error(struct response *res, enum store_status st);
+
 #endif

@@ -351,7 +351,7 @@ handle_health_ready(struct app *app, struct request *req,
 	if (!ready)
 		util_json_str(&b, reason, strlen(reason));
 	util_buf_adds(&b, ",\"model\":");
-	util_buf_adds(&b, app->model.json);
+	util_buf_adds(&b, app_served(app)->json);
 	util_buf_adds(&b, "}");
 	if (b.st != UTIL_OK) {
 		util_buf_free(&b);

@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "fcgi/models.h"
 #include "fcgi/predict.h"
 #include "fcgi/stats.h"
 #include "util/float_repr.h"
@@ -230,7 +231,7 @@ entry(struct app *app, const struct route_params *params,
 	memcpy(name, p, len);
 	name[len] = '\0';
 	p = route_param(params, "version", &len);
-	if (p != NULL && !handlers_version(p, len, &version)) {
+	if (p != NULL && !models_version(p, len, &version)) {
 		respond_error_detail(res, HTTP_ERR_NOT_FOUND,
 				     "Version not found");
 		return false;
@@ -246,7 +247,7 @@ entry(struct app *app, const struct route_params *params,
 		return false;
 	default:
 		fprintf(stderr, "tagifai-fcgi: predict: %s\n", err.msg);
-		handlers_store_error(res, STORE_ERR_BUSY);
+		models_store_error(res, STORE_ERR_BUSY);
 		return false;
 	}
 }

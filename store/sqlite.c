@@ -412,6 +412,14 @@ store_artifact_path(const struct store *s, const char *checksum, char *buf,
 	snprintf(buf, len, "%s/artifacts/%s.tagifai", s->dir, checksum);
 }
 
+void
+store_tmp_path(const struct store *s, const char *what, char *buf,
+	       size_t len)
+{
+	snprintf(buf, len, "%s/tmp/%s-%ld.tagifai", s->dir, what,
+		 (long)getpid());
+}
+
 const char *
 store_generation_path(const struct store *s)
 {

@@ -190,6 +190,11 @@ enum store_status store_active_list(struct store *s,
 void store_artifact_path(const struct store *s, const char *checksum,
 			 char *buf, size_t len);
 
+/* Writes dir/tmp/<what>-<pid>.tagifai into buf: a private scratch name
+ * inside the registry (store_gc removes stale ones). */
+void store_tmp_path(const struct store *s, const char *what, char *buf,
+		    size_t len);
+
 /* The path of the generation file: it is replaced (new inode, new mtime)
  * after every commit that changes what is served (an activation, a
  * deletion), so a process without a shared page notices with stat(). */

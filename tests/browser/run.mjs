@@ -155,6 +155,53 @@ async function swaggerTryItOut(browser, prefix, name) {
     }
 }
 
+// Opens the Swagger UI operation `method path` and presses "Try it out".
+async function swaggerOp(page, method, path) {
+    const op = page.locator(`.opblock.opblock-${method}`).filter({
+        has: page.locator('.opblock-summary-path', { hasText: new RegExp(`^${path.replace(/[{}/]/g, '\\$&')}$`) }),
+    }).first();
+    await op.waitFor();
+    await op.locator('.opblock-summary').first().click();
+    await op.getByRole('button', { name: 'Try it out' }).click();
+    return op;
+}
+
+// The registry routes from Swagger UI: create a model (JSON body), then
+// upload a version as a file (application/octet-stream) and see the 201s.
+async function swaggerRegistry(browser, prefix, name) {
+    const { context, page, problems } = await newPage(browser);
+    const model = `swagger-${Date.now() % 100000}`;
+    try {
+        await page.goto(`${origin}${prefix}/docs`);
+        let op = await swaggerOp(page, 'post', '/models');
+        await op.locator('textarea.body-param__text').fill(JSON.stringify({ name: model }));
+        let [response] = await Promise.all([
+            page.waitForResponse((r) => r.url() === `${origin}${prefix}/models`
+                && r.request().method() === 'POST'),
+            op.getByRole('button', { name: 'Execute' }).click(),
+        ]);
+        assert(response.status() === 201, `POST ${prefix}/models from Swagger UI: HTTP ${response.status()}`);
+        op = await swaggerOp(page, 'post', '/models/{model-name}/versions');
+        await op.locator('input[placeholder="model-name"]').fill(model);
+        await op.locator('input[type="file"]').setInputFiles(process.env.TAGIFAI_TEST_ARTIFACT);
+        [response] = await Promise.all([
+            page.waitForResponse((r) => r.url() === `${origin}${prefix}/models/${model}/versions`
+                && r.request().method() === 'POST'),
+            op.getByRole('button', { name: 'Execute' }).click(),
+        ]);
+        assert(response.status() === 201,
+            `the upload from Swagger UI got HTTP ${response.status()} (${response.request().headers()['content-type']})`);
+        const shown = await fetch(`${origin}${prefix}/models/${model}`).then((r) => r.json());
+        const version = shown.data.model.latest_version;
+        assert(version === 1, `the upload became version ${version}, not 1`);
+        await shot(page, name, false);
+        assert(problems.length === 0, problems.join('; '));
+        return `model ${model} version ${version}`;
+    } finally {
+        await context.close();
+    }
+}
+
 async function redocFindsPredict(browser, prefix, name) {
     const { context, page, problems } = await newPage(browser);
     try {
@@ -218,6 +265,31 @@ async function demoPredicts(browser, prefix, name) {
     }
 }
 
+// With the registry listing models, the demo offers a picker; the model
+// picked answers (POST /models/NAME/predict, named in X-Model).
+async function demoPicksModel(browser, prefix, name) {
+    const { context, page, problems } = await newPage(browser);
+    try {
+        await page.goto(`${origin}${prefix}/demo`);
+        await page.locator('#model-pick').waitFor();
+        await page.locator('#model-select').selectOption('tagifai');
+        await page.locator('#texts textarea').first().fill(SAMPLE_TEXT);
+        const [response] = await Promise.all([
+            page.waitForResponse((r) => r.url() === `${origin}${prefix}/models/tagifai/predict`),
+            page.getByRole('button', { name: 'Suggest tags' }).click(),
+        ]);
+        assert(response.status() === 200, `the demo's POST /models/tagifai/predict got HTTP ${response.status()}`);
+        const served = response.headers()['x-model'];
+        assert(served === 'tagifai/1', `X-Model is "${served}", not tagifai/1`);
+        await page.locator('#results .result').first().waitFor();
+        await shot(page, name);
+        assert(problems.length === 0, problems.join('; '));
+        return `served by ${served}`;
+    } finally {
+        await context.close();
+    }
+}
+
 async function demoEmptyInput(browser, prefix, name) {
     const { context, page, problems } = await newPage(browser);
     try {
@@ -271,12 +343,16 @@ const TESTS = [
         (b) => swaggerTryItOut(b, '', 'docs-root')],
     ['Swagger UI at /api/docs: Try it out + Execute calls /api/predict',
         (b) => swaggerTryItOut(b, '/api', 'docs-api')],
+    ['Swagger UI at /docs: POST /models and a file upload to /models/{model-name}/versions answer 201',
+        (b) => swaggerRegistry(b, '', 'docs-registry')],
     ['ReDoc at /redoc documents POST /predict with its body and 422',
         (b) => redocFindsPredict(b, '', 'redoc-root')],
     ['ReDoc at /api/redoc loads the spec under the prefix',
         (b) => redocFindsPredict(b, '/api', 'redoc-api')],
     ['Demo at /demo: typing a description shows the tag the API gives',
         (b) => demoPredicts(b, '', 'demo-root')],
+    ['Demo at /api/demo: the model picker sends the text to the model picked',
+        (b) => demoPicksModel(b, '/api', 'demo-picker-api')],
     ['Demo at /api/demo: an empty form shows the 422 in plain words',
         (b) => demoEmptyInput(b, '/api', 'demo-empty-api')],
     ['Demo on a phone-sized screen: two pasted lines give two tags, no sideways scrolling',

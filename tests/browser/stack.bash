@@ -40,6 +40,12 @@ browser_stack_start() {
 	CONF_WWWDIR=$STACK_DIR/www \
 		render_conf "$top_srcdir/www/conf/lighttpd.conf" "$STACK_DIR/lighttpd.conf" ||
 		return 1
+	# The registry's management routes, for Swagger UI's "Try it out" on
+	# them (no users and API keys yet: --registry-open).
+	sed -i "s|--max-upload $TEST_MAX_UPLOAD|& --registry-open|" "$STACK_DIR/lighttpd.conf" ||
+		return 1
+	TAGIFAI_TEST_ARTIFACT=$(stack_model) || return 1
+	export TAGIFAI_TEST_ARTIFACT
 	"$lighttpd" -tt -f "$STACK_DIR/lighttpd.conf" >&2 || return 1
 	stack_launch lighttpd "$lighttpd" -D -f "$STACK_DIR/lighttpd.conf" || return 1
 	wait_ready "http://127.0.0.1:$port/" || return 1

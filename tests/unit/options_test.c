@@ -14,7 +14,8 @@ static const char *const env_names[] = {
 	"TAGIFAI_MODEL", "TAGIFAI_LISTEN", "TAGIFAI_WWW", "TAGIFAI_PREFIX",
 	"TAGIFAI_MAX_BODY", "TAGIFAI_WORKERS", "TAGIFAI_MAX_TEXTS",
 	"TAGIFAI_MAX_TEXT_CHARS", "TAGIFAI_ACCESS_LOG", "TAGIFAI_LOG_FORMAT",
-	"TAGIFAI_METRICS_DIR",
+	"TAGIFAI_METRICS_DIR", "TAGIFAI_REGISTRY", "TAGIFAI_DEFAULT_MODEL",
+	"TAGIFAI_MAX_UPLOAD", "TAGIFAI_REGISTRY_OPEN",
 };
 
 static void
@@ -215,6 +216,43 @@ bad_command_lines_should_be_usage_errors(void)
 	       "--opt=value, and a parse after --help starts afresh");
 }
 
+static void
+registry_options_should_parse(void)
+{
+	struct options o;
+	char err[OPTIONS_ERR_MAX];
+
+	clear_env();
+	tap_ok(parse(&o, err, NULL) == SERVICE_OK &&
+	       o.cfg.registry_dir == NULL && !o.cfg.registry_open &&
+	       strcmp(o.cfg.default_model, APP_DEFAULT_MODEL_NAME) == 0 &&
+	       o.cfg.max_upload == APP_DEFAULT_MAX_UPLOAD,
+	       "the registry is off by default, closed, 64 MiB uploads");
+	setenv("TAGIFAI_REGISTRY", "/env/reg", 1);
+	setenv("TAGIFAI_REGISTRY_OPEN", "1", 1);
+	setenv("TAGIFAI_MAX_UPLOAD", "1024", 1);
+	tap_ok(parse(&o, err, NULL) == SERVICE_OK &&
+	       strcmp(o.cfg.registry_dir, "/env/reg") == 0 &&
+	       o.cfg.registry_open && o.cfg.max_upload == 1024,
+	       "TAGIFAI_REGISTRY, _REGISTRY_OPEN and _MAX_UPLOAD apply");
+	tap_ok(parse(&o, err, "--registry", "/cli/reg", "--default-model",
+		     "large-2", "--max-upload", "2048", NULL) == SERVICE_OK &&
+	       strcmp(o.cfg.registry_dir, "/cli/reg") == 0 &&
+	       strcmp(o.cfg.default_model, "large-2") == 0 &&
+	       o.cfg.max_upload == 2048, "the registry options win");
+	clear_env();
+	tap_ok(parse(&o, err, "--default-model", "Bad_Name", NULL) ==
+	       SERVICE_ERR_USAGE && strstr(err, "--default-model") != NULL,
+	       "--default-model refuses a name the registry would: %s", err);
+	tap_ok(parse(&o, err, "--max-upload", "0", NULL) == SERVICE_ERR_USAGE &&
+	       parse(&o, err, "--max-upload", "1073741825", NULL) ==
+		       SERVICE_ERR_USAGE &&
+	       parse(&o, err, "--max-upload", "1073741824", NULL) == SERVICE_OK,
+	       "--max-upload is 1 to 1 GiB");
+	tap_ok(parse(&o, err, "--registry-open", NULL) == SERVICE_OK &&
+	       o.cfg.registry_open, "--registry-open opens the routes");
+}
+
 int
 main(void)
 {
@@ -223,5 +261,6 @@ main(void)
 	log_format_and_metrics_dir_should_parse();
 	sizes_should_be_checked_against_their_bounds();
 	bad_command_lines_should_be_usage_errors();
+	registry_options_should_parse();
 	return tap_done();
 }

@@ -363,6 +363,17 @@ main(void)
 	test_busy(s);
 	tap_ok(store_gc(s, &err) == STORE_OK, "store_gc should run: %s",
 	       err.msg);
+	{
+		int named = 1;
+
+		for (int st = 0; st < STORE__MAX; st++)
+			if (strcmp(store_strerror((enum store_status)st),
+				   "unknown status") == 0)
+				named = 0;
+		tap_ok(named && strcmp(store_strerror(STORE__MAX),
+				       "unknown status") == 0,
+		       "store_strerror should name every status");
+	}
 	store_close(s);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
