@@ -44,6 +44,12 @@ teardown_file() {
 	NUL_PATH_STATUS=404 contract_front_door_errors "$BASE"
 }
 
+@test "apache fcgid: GET /metrics counts the requests of every process mod_fcgid starts" {
+	grep -q '^FcgidInitialEnv TAGIFAI_METRICS_DIR ' "$STACK_DIR/apache-fcgid.conf"
+	contract_metrics "$BASE" 30
+	[ -s "$STACK_DIR/run/tagifai-metrics.shm" ]
+}
+
 @test "apache fcgid: the error pages are not reachable as URLs" {
 	http GET "$BASE/__tagifai_errors/400.json"
 	expect_error 403
@@ -279,7 +285,7 @@ app_procs() {
 		code=$(curl -s -o /dev/null -m 20 -w '%{http_code}' -X POST \
 			-H 'Content-Type: application/json' \
 			-d '{"texts":[{"text":"Transfer learning with BERT"}]}' "$BASE/predict") || true
-		[ "$code" = 200 ] && ok=$((ok + 1))
+		if [ "$code" = 200 ]; then ok=$((ok + 1)); else echo "# request $i after the kill: $code" >&3; fi
 	done
 	# a process other than the victim serves (30 s at most)
 	for ((i = 0; i < 300; i++)); do
