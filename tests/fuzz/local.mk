@@ -18,6 +18,7 @@ fuzz: fuzz-replay-build
 	FUZZ_TARGETS='$(FUZZ_TARGETS)' DRAGONBOX_CFLAGS='$(DRAGONBOX_CFLAGS)' \
 	FUZZ_EXTRA_CFLAGS='$(CJSON_CFLAGS) $(UTF8PROC_CFLAGS) $(XXHASH_CFLAGS)' \
 	FUZZ_LIBS='$(FUZZ_LIBS)' \
+	FUZZ_FCGI_SOURCES='$(filter %.c,$(fcgi_libservice_a_SOURCES) $(store_libstore_a_SOURCES))' \
 	$(SHELL) $(srcdir)/tests/fuzz/run.sh
 
 # The replay drivers, so a fuzz run can be followed by a replay.
