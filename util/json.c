@@ -50,16 +50,16 @@ util_json_write(util_json_put *put, void *ctx, const char *s, size_t n)
 		const char *esc;
 		char u[7];
 		uint32_t cp;
-		size_t j;
+		size_t k;
 
 		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
 			i++;
 			continue;
 		}
 		if (c >= 0x80) {
-			j = util_utf8_decode(p + i, n - i, &cp);
-			if (j > 0) {
-				i += j;
+			k = util_utf8_decode(p + i, n - i, &cp);
+			if (k > 0) {
+				i += k;
 				continue;
 			}
 			esc = UTIL_UTF8_REPLACEMENT_BYTES;
