@@ -34,6 +34,15 @@ ready_line(struct app *app, const char *where)
 		app->cfg.limits.value[SCHEMA_LIMIT_TEXTS],
 		app->cfg.limits.value[SCHEMA_LIMIT_TEXT_CHARS],
 		app->www_notes);
+	if (app->cfg.registry_dir != NULL) {
+		const struct registry_entry *e = registry_default(&app->reg);
+
+		fprintf(stderr, "tagifai-fcgi: registry %s: default model %s "
+			"version %lld; management routes %s\n",
+			app->cfg.registry_dir, app->cfg.default_model,
+			e ? e->version : 0, app->cfg.registry_open ?
+			"OPEN (--registry-open)" : "closed (401)");
+	}
 }
 
 /* The /metrics counters (fcgi/stats.h): shared with the workers the

@@ -158,3 +158,34 @@ PY
 	run "$TOOL" models activations fragile --registry "$REG"
 	[ "$(echo "$output" | wc -l)" -eq 2 ]
 }
+
+@test "a registry the service cannot write: refused at start with a clear message, nothing lost" {
+	cgi GET /models
+	[ "$status_code" = 200 ]
+	local before after
+	before=$(cat "$REG/registry.db" "$REG"/artifacts/* | sha256sum)
+	local -a as=()
+	local d=$REG
+	# bats makes its directories 0700: let the other user reach the registry
+	while [ "$d" != / ] && [ "$d" != /tmp ]; do
+		chmod a+rx "$d"
+		d=$(dirname "$d")
+	done
+	chmod -R a+rX "$REG" "$MODEL"
+	if [ "$(id -u)" = 0 ]; then
+		# root writes anywhere: ask as nobody
+		as=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+	else
+		chmod -R a-w "$REG"
+	fi
+	cgi_env_for GET /models ""
+	run "${as[@]}" env -i "${cgi_env[@]}" "$BIN" --model "$MODEL" $SERVICE_ARGS
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"registry $REG"*"readonly"* ]] || { echo "$output"; return 1; }
+	chmod -R u+w "$REG"
+	after=$(cat "$REG/registry.db" "$REG"/artifacts/* | sha256sum)
+	[ "$before" = "$after" ]
+	cgi GET /models
+	[ "$status_code" = 200 ]
+	[ "$(jq_ 'd["data"]["models"][0]["active_version"]')" = 1 ]
+}
