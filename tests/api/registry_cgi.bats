@@ -189,3 +189,31 @@ PY
 	[ "$status_code" = 200 ]
 	[ "$(jq_ 'd["data"]["models"][0]["active_version"]')" = 1 ]
 }
+
+@test "a full disk: an upload answers 503 naming the failure, nothing half-written, nothing lost" {
+	# a 6 MiB file system: room for the seeded 4 MB version, not a second
+	local fs=$BATS_TEST_TMPDIR/small before after len
+	mkdir -p "$fs"
+	mount -t tmpfs -o size=6m tmpfs "$fs"
+	REG=$fs/registry
+	SERVICE_ARGS="--registry $REG --registry-open"
+	cgi GET /models
+	[ "$status_code" = 200 ]
+	before=$(cat "$REG/registry.db" "$REG"/artifacts/* | sha256sum)
+	len=$(wc -c < "$V2")
+	cgi_env_for POST /models/tagifai/versions "$len"
+	cgi_env+=(CONTENT_TYPE=application/octet-stream)
+	env -i "${cgi_env[@]}" "$BIN" --model "$MODEL" $SERVICE_ARGS \
+		< "$V2" > "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/stderr" || true
+	split_answer "$BATS_TEST_TMPDIR/out"
+	[ "$status_code" = 503 ] || { cat "$BATS_TEST_TMPDIR/out"; umount "$fs"; return 1; }
+	grep -q 'No space left on device' "$BATS_TEST_TMPDIR/stderr"
+	# no temporary file left, the stored version and database unchanged
+	[ -z "$(ls -A "$REG/tmp")" ]
+	after=$(cat "$REG/registry.db" "$REG"/artifacts/* | sha256sum)
+	cgi GET /models/tagifai
+	umount -l "$fs"
+	[ "$before" = "$after" ]
+	[ "$status_code" = 200 ]
+	[ "$(jq_ 'len(d["data"]["model"]["versions"])')" = 1 ]
+}
