@@ -36,13 +36,13 @@ typedef _Atomic unsigned long long registry_gen_t;
 
 #define REGISTRY_CACHE_MAX 8     /* versions a process keeps open */
 #define REGISTRY_POLL_MS 100     /* generation file stat, at most this often */
-#define REGISTRY_ID_JSON_MAX (STORE_NAME_MAX + UTIL_SHA256_HEX + 80)
+#define REGISTRY_ID_JSON_MAX (STORE_NAME_MAX + STORE_CHECKSUM_HEX + 80)
 
 struct registry_entry {
 	bool used;
 	char name[STORE_NAME_MAX + 1];
 	long long version;
-	char checksum[UTIL_SHA256_HEX];
+	char checksum[STORE_CHECKSUM_HEX];
 	struct app_model model;
 	/* {"name","version","checksum"} as the registry names it, and
 	 * name/version for X-Model (the /models/{name}/... routes). */

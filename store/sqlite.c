@@ -21,12 +21,23 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include "core/model.h"
 #include "core/model_info.h"
 #include "store/store.h"
 #include "util/file.h"
+
+/* The artifact's name: the SHA-256 of its bytes in hex (libsodium). */
+static void
+checksum_hex(const void *data, size_t len, char hex[STORE_CHECKSUM_HEX])
+{
+	unsigned char sum[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(sum, data, len);
+	sodium_bin2hex(hex, STORE_CHECKSUM_HEX, sum, sizeof(sum));
+}
 
 /* Paths we build are the registry directory plus at most this much. */
 #define PATH_TAIL_MAX 400
@@ -930,13 +941,13 @@ store_version_add(struct store *s, const char *name, const void *data,
 		  struct store_version *out, bool *created,
 		  struct store_error *err)
 {
-	char sum[UTIL_SHA256_HEX];
+	char sum[STORE_CHECKSUM_HEX];
 	char *classes = NULL;
 	long long n_features = 0, next = 0;
 	bool found = false;
 	enum store_status st;
 
-	util_sha256_of(data, len, sum);
+	checksum_hex(data, len, sum);
 	st = model_exists(s, name, err);
 	if (st != STORE_OK)
 		return st;
@@ -1200,7 +1211,7 @@ enum store_status
 store_seed(struct store *s, const char *name, const char *path,
 	   bool *seeded, struct store_error *err)
 {
-	char sum[UTIL_SHA256_HEX], *data = NULL, *classes = NULL;
+	char sum[STORE_CHECKSUM_HEX], *data = NULL, *classes = NULL;
 	long long n_models = 0, n_features = 0;
 	size_t len = 0;
 	bool found = false;
@@ -1216,7 +1227,7 @@ store_seed(struct store *s, const char *name, const char *path,
 	if (util_file_read(path, STORE_FILE_MAX, &data, &len) != UTIL_OK)
 		return fail(err, STORE_ERR_IO, "%s: cannot read: %s", path,
 			    strerror(errno));
-	util_sha256_of(data, len, sum);
+	checksum_hex(data, len, sum);
 	st = stage(s, data, len, sum, &classes, &n_features, err);
 	free(data);
 	if (st != STORE_OK)
@@ -1272,7 +1283,7 @@ collect(struct store *s, const char *sub, bool artifacts,
 	struct store_error *err)
 {
 	char dir[DIR_MAX + 16], path[DIR_MAX + 16 + 260];
-	char sum[UTIL_SHA256_HEX];
+	char sum[STORE_CHECKSUM_HEX];
 	time_t now = time(NULL);
 	struct dirent *e;
 	struct stat sb;

@@ -20,12 +20,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "util/sha256.h"
 
 #define STORE_NAME_MAX 63          /* model and user names, bytes */
 #define STORE_DESCRIPTION_MAX 1000 /* a model's description, bytes */
 #define STORE_TIME_MAX 24          /* "2026-12-02T10:30:00Z" + NUL */
 #define STORE_ERROR_MAX 512
+#define STORE_CHECKSUM_HEX 65     /* SHA-256 as hex digits + NUL */
 #define STORE_BUSY_TIMEOUT_MS 2000 /* wait for the write lock this long */
 #define STORE_LIST_MAX 10000       /* rows a list returns at most */
 /* Unreferenced artifacts and temporary files older than this are
@@ -67,7 +67,7 @@ struct store_model {
 
 struct store_version {
 	long long version;
-	char checksum[UTIL_SHA256_HEX]; /* SHA-256 of the artifact bytes */
+	char checksum[STORE_CHECKSUM_HEX]; /* SHA-256 of the artifact bytes */
 	long long size;
 	char created_at[STORE_TIME_MAX];
 	char created_by[STORE_NAME_MAX + 1];
@@ -86,7 +86,7 @@ struct store_activation {
 struct store_active {
 	char name[STORE_NAME_MAX + 1];
 	long long version;
-	char checksum[UTIL_SHA256_HEX];
+	char checksum[STORE_CHECKSUM_HEX];
 };
 
 #define STORE_WARN_UNUSED __attribute__((warn_unused_result))

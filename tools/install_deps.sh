@@ -11,7 +11,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PACKAGES="build-essential autoconf automake libtool pkg-config
- libfcgi-dev libfcgi-bin libcjson-dev libutf8proc-dev libcsv-dev libstemmer-dev libxxhash-dev libdragonbox-dev libsqlite3-dev sqlite3
+ libfcgi-dev libfcgi-bin libcjson-dev libutf8proc-dev libcsv-dev libstemmer-dev libxxhash-dev libdragonbox-dev libsqlite3-dev sqlite3 libsodium-dev
  spawn-fcgi lighttpd nginx apache2 libapache2-mod-fcgid
  bats curl jq python3 python3-sklearn python3-numpy python3-joblib
  mandoc valgrind clang libclang-rt-14-dev iproute2 procps psmisc

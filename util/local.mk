@@ -9,7 +9,6 @@ util_libutil_a_SOURCES = \
 	util/json.c util/json.h \
 	util/file.c util/file.h \
 	util/hex.c util/hex.h \
-	util/sha256.c util/sha256.h \
 	util/clock.c util/clock.h \
 	util/float_repr.c util/float_repr.h \
 	util/shortest.cc util/shortest.h

@@ -217,3 +217,15 @@ PY
 	[ "$status_code" = 200 ]
 	[ "$(jq_ 'len(d["data"]["model"]["versions"])')" = 1 ]
 }
+
+@test "each artifact is named by the SHA-256 of its bytes (sha256sum agrees)" {
+	local f sum
+	cgi GET /models
+	[ "$status_code" = 200 ]
+	"$TOOL" models push tagifai "$V2" --registry "$REG" > /dev/null
+	for f in "$REG"/artifacts/*.tagifai; do
+		sum=$(sha256sum "$f" | cut -d' ' -f1)
+		[ "$(basename "$f" .tagifai)" = "$sum" ] || { echo "$f: $sum" >&2; return 1; }
+	done
+	[ "$(ls "$REG"/artifacts/*.tagifai | wc -l)" = 2 ]
+}

@@ -11,7 +11,7 @@ FUZZ_CC = clang
 FUZZ_SECONDS = 60
 FUZZ_TARGETS = fuzz_clean fuzz_artifact fuzz_csv fuzz_validate fuzz_request
 FUZZ_LIBS = $(CJSON_LIBS) $(UTF8PROC_LIBS) $(CSV_LIBS) $(STEMMER_LIBS) \
-	$(XXHASH_LIBS) $(SQLITE_LIBS) -lm
+	$(XXHASH_LIBS) $(SQLITE_LIBS) $(SODIUM_LIBS) -lm
 
 fuzz: fuzz-replay-build
 	srcdir='$(srcdir)' FUZZ_CC='$(FUZZ_CC)' FUZZ_SECONDS='$(FUZZ_SECONDS)' \

@@ -30,7 +30,7 @@ fi
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_TARGETS=${FUZZ_TARGETS:-"fuzz_clean fuzz_artifact fuzz_csv fuzz_validate fuzz_request"}
 FUZZ_EXTRA_CFLAGS=${FUZZ_EXTRA_CFLAGS:-}
-FUZZ_LIBS=${FUZZ_LIBS:-"-lcjson -lutf8proc -lcsv -lxxhash -lsqlite3 -lm"}
+FUZZ_LIBS=${FUZZ_LIBS:-"-lcjson -lutf8proc -lcsv -lxxhash -lsqlite3 -lsodium -lm"}
 FUZZ_ARGS=${FUZZ_ARGS:-}
 out=tests/fuzz
 san="-fsanitize=address,undefined -fno-sanitize-recover=all"
@@ -40,7 +40,7 @@ cxxflags="-g -O1 -std=c++17 -fno-exceptions -fno-rtti -fno-omit-frame-pointer \
 -I$srcdir ${DRAGONBOX_CFLAGS:-}"
 
 util="util/status.c util/buf.c util/utf8.c util/json.c util/file.c util/hex.c
-util/clock.c util/float_repr.c util/shortest.cc util/sha256.c"
+util/clock.c util/float_repr.c util/shortest.cc"
 core_infer="$util core/status.c core/clean.c core/clean_unicode.c core/clean_stem.c
 core/clean_stopwords.c core/ngram.c core/artifact_format.c
 core/artifact_write.c core/artifact_read.c core/vectorizer.c

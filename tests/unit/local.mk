@@ -8,7 +8,7 @@ UNIT_TESTS =
 UTIL_UNIT_TESTS = tests/unit/util_buf_test tests/unit/util_utf8_test \
 	tests/unit/util_json_test tests/unit/util_file_test \
 	tests/unit/util_hex_test tests/unit/util_clock_test \
-	tests/unit/util_status_test tests/unit/util_sha256_test
+	tests/unit/util_status_test
 UNIT_TESTS += $(UTIL_UNIT_TESTS)
 tests_unit_util_buf_test_LDADD = $(UTIL_LIBS)
 tests_unit_util_utf8_test_LDADD = $(UTIL_LIBS)
@@ -17,7 +17,6 @@ tests_unit_util_file_test_LDADD = $(UTIL_LIBS)
 tests_unit_util_hex_test_LDADD = $(UTIL_LIBS)
 tests_unit_util_clock_test_LDADD = $(UTIL_LIBS)
 tests_unit_util_status_test_LDADD = $(UTIL_LIBS)
-tests_unit_util_sha256_test_LDADD = $(UTIL_LIBS)
 
 # store/: the registry over SQLite, in a scratch directory.
 UNIT_TESTS += tests/unit/store_test
