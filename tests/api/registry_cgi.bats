@@ -178,8 +178,11 @@ PY
 	else
 		chmod -R a-w "$REG"
 	fi
+	# the other user runs a copy: the checkout may be in a 0700 directory
+	cp "$BIN" "$BATS_TEST_TMPDIR/tagifai-fcgi"
+	chmod a+rx "$BATS_TEST_TMPDIR/tagifai-fcgi"
 	cgi_env_for GET /models ""
-	run "${as[@]}" env -i "${cgi_env[@]}" "$BIN" --model "$MODEL" $SERVICE_ARGS
+	run "${as[@]}" env -i "${cgi_env[@]}" "$BATS_TEST_TMPDIR/tagifai-fcgi" --model "$MODEL" $SERVICE_ARGS
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"registry $REG"*"readonly"* ]] || { echo "$output"; return 1; }
 	chmod -R u+w "$REG"
