@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "fcgi/envelope.h"
+#include "fcgi/handlers.h"
 #include "fcgi/observe.h"
 #include "fcgi/prom.h"
 #include "util/json.h"
@@ -311,21 +312,13 @@ handle_metrics(struct app *app, struct request *req,
 	res->cache_control = "no-store";
 }
 
-/* The envelope with status and data, for the probes (503 included). */
+/* The envelope with status and data, for the probes (503 included);
+ * never cached. */
 static void
 envelope(struct response *res, const struct request *req, int status,
 	 const char *data_json)
 {
-	struct timeval tv;
-	char ts[ENVELOPE_TIMESTAMP_MAX];
-	size_t len = 0;
-	char *body;
-
-	gettimeofday(&tv, NULL);
-	envelope_timestamp(&tv, ts, sizeof(ts));
-	body = envelope_build(status, req->method_name, req->url, ts,
-			      data_json, &len);
-	respond_json(res, status, body, len);
+	handlers_envelope_status(res, req, status, data_json);
 	res->cache_control = "no-store";
 }
 
