@@ -7,6 +7,7 @@ noinst_LIBRARIES += fcgi/libservice.a
 fcgi_libservice_a_SOURCES = \
 	fcgi/app.c fcgi/app.h \
 	fcgi/app_model.c fcgi/app_model.h \
+	fcgi/auth.c fcgi/auth.h \
 	fcgi/envelope.c fcgi/envelope.h \
 	fcgi/handlers.c fcgi/handlers.h \
 	fcgi/http_error.c fcgi/http_error.h \

@@ -35,10 +35,12 @@ route_method(const char *name)
 	return METHOD_OTHER;
 }
 
-bool
-route_open(const struct route *r, bool open_all)
+enum route_role
+route_needs(const struct route *r, unsigned closed)
 {
-	return open_all || r->role == ROLE_PUBLIC;
+	if (r->gate != ROUTE_GATE_NONE && (closed & r->gate) == 0)
+		return ROLE_PUBLIC;
+	return r->role;
 }
 
 /* Matches path[0..len) against pat, recording its parameters. */

@@ -53,8 +53,10 @@ struct store {
 	sqlite3 *db;
 	char dir[DIR_MAX];
 	char gen_path[PATH_MAX_LEN];
-	/* The key of the API keys' hashes (STORE_SECRET_NAME). */
+	/* The key of the API keys' hashes (STORE_SECRET_NAME), read on
+	 * first need (a process that never sees a key needs no access). */
 	unsigned char secret[crypto_generichash_KEYBYTES];
+	bool have_secret;
 };
 
 /* Migration n (1-based) brings the schema from user_version n-1 to n.
@@ -385,10 +387,11 @@ read_secret(struct store *s, const char *path, struct store_error *err)
 	close(fd);
 	if (got != (ssize_t)sizeof(s->secret))
 		return fail(err, STORE_ERR_IO, "%s: short read", path);
+	s->have_secret = true;
 	return STORE_OK;
 }
 
-/* Loads the server secret, creating it on first use: written whole under
+/* Loads the server secret once per connection, creating it on first use: written whole under
  * a private name, then linked into place, so concurrent first opens
  * agree on one secret. */
 static enum store_status
@@ -399,6 +402,8 @@ load_secret(struct store *s, struct store_error *err)
 	enum store_status st = STORE_OK;
 	int fd;
 
+	if (s->have_secret)
+		return STORE_OK;
 	snprintf(path, sizeof(path), "%s/" STORE_SECRET_NAME, s->dir);
 	if (access(path, F_OK) == 0)
 		return read_secret(s, path, err);
@@ -476,8 +481,6 @@ store_open(const char *dir, struct store **out, struct store_error *err)
 		st = migrate(s, err);
 	if (st == STORE_OK && access(s->gen_path, F_OK) != 0)
 		st = publish_generation(s, err);
-	if (st == STORE_OK)
-		st = load_secret(s, err);
 	if (st != STORE_OK)
 		goto fail;
 	*out = s;
@@ -1671,7 +1674,9 @@ store_key_create(struct store *s, const char *user,
 	if (expires_in_days < 0 || expires_in_days > STORE_KEY_DAYS_MAX)
 		return fail(err, STORE_ERR_INVALID, "expires_in_days must be "
 			    "from 1 to %d", STORE_KEY_DAYS_MAX);
-	st = store_user_get(s, user, &u, err);
+	st = load_secret(s, err);
+	if (st == STORE_OK)
+		st = store_user_get(s, user, &u, err);
 	if (st != STORE_OK)
 		return st;
 	randombytes_buf(id_raw, sizeof(id_raw));
@@ -1792,6 +1797,9 @@ store_key_verify(struct store *s, const char *key, size_t len,
 		return fail(err, STORE_ERR_DENIED, "malformed key");
 	memcpy(id, key + plen, STORE_KEY_ID_HEX);
 	id[STORE_KEY_ID_HEX] = '\0';
+	st = load_secret(s, err);
+	if (st != STORE_OK)
+		return st;
 	key_hash(s, secret, STORE_KEY_SECRET_HEX, want);
 	st = prepare(s, "SELECT u.name, u.roles, u.created_at, k.hash, "
 		     "k.expires_at IS NOT NULL AND k.expires_at <= " NOW ", "

@@ -130,6 +130,18 @@ stack_rundir() {
 	echo "$d"
 }
 
+# A new admin in the registry DIR, made with the tool as an operator
+# would; prints the key (shown once).  The registry's files then belong
+# to the servers' user (the secret file is 0600).  Usage: stack_admin_key
+# DIR [NAME [ROLE]]
+stack_admin_key() {
+	local dir=$1 key
+	key=$("$top_builddir/tagifai" users create "${2:-admin}" --role "${3:-admin}" \
+		--registry "$dir" --quiet) || return 1
+	[ "$(id -u)" != 0 ] || chown -R "$(stack_user):$(stack_group)" "$dir" || return 1
+	printf '%s\n' "$key"
+}
+
 # The model served by the tests: imported once per suite from the Python
 # peer's export (same classes, coefficients, threshold, args, performance).
 stack_model() {

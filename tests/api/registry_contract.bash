@@ -3,8 +3,8 @@
 # doc/API.md), checked the same way through every stack.  Each registry_*
 # function takes a base URL, returns 0 when the contract holds, else prints
 # what differs (contract.bash's bad) and returns 1.  The stacks run with a
-# fresh registry (seeded with the stack's model as tagifai v1) and
-# --registry-open.  Functions build on each other's state in file order, as
+# fresh registry (seeded with the stack's model as tagifai v1) and an
+# admin's API key in API_KEY (stack_admin_key).  Functions build on each other's state in file order, as
 # the @test lines call them.
 # Needs: contract.bash loaded; REG_V1 REG_V2 (two artifacts with different
 # identities), ARTIFACTS_DIR (the scikit-learn export).

@@ -19,13 +19,15 @@ setup_file() {
 	[ "$(id -u)" != 0 ] || chown "$(stack_user):$(stack_group)" "$run/tmp"
 	model=$(stack_model)
 	registry_artifacts
+	REG_DIR=$(stack_rundir registry)
+	API_KEY=$(stack_admin_key "$REG_DIR")
+	export API_KEY REG_DIR
 	CONF_PORT=$port CONF_RUNDIR=$run CONF_SBINDIR=$(stack_sbindir) \
 	CONF_MODEL=$model CONF_WWWDIR=$TEST_WWW \
 		render_conf "$top_srcdir/www/conf/nginx.conf" "$STACK_DIR/nginx.conf"
 	stack_spawn_fcgi "$run/tagifai.sock" 2 "$STACK_DIR/sbin/tagifai-fcgi" \
 		--model "$model" --www "$TEST_WWW" --max-body "$TEST_MAX_BODY" \
-		--max-upload "$TEST_MAX_UPLOAD" --registry "$(stack_rundir registry)" \
-		--registry-open
+		--max-upload "$TEST_MAX_UPLOAD" --registry "$REG_DIR"
 	stack_launch nginx "$nginx" -p "$run" -c "$STACK_DIR/nginx.conf" \
 		-e "$run/nginx-error.log" -g 'daemon off;'
 	wait_ready "http://127.0.0.1:$port/"

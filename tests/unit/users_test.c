@@ -206,6 +206,7 @@ test_secret(void)
 		tap_ok(0, "reopen with a new secret: %s", err.msg);
 	}
 	tap_ok(chmod(path, 0644) == 0 && store_open(dir, &s, &err) ==
+	       STORE_OK && store_key_verify(s, key, strlen(key), &u, &err) ==
 	       STORE_ERR_IO && strstr(err.msg, "0600") != NULL,
 	       "a secret others can read is refused: %s", err.msg);
 	store_close(s);
