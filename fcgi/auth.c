@@ -19,6 +19,7 @@ auth_store_role(enum route_role r)
 	case ROLE_PREDICT: return STORE_ROLE_PREDICT;
 	case ROLE_DEPLOY: return STORE_ROLE_DEPLOY;
 	case ROLE_ADMIN: return STORE_ROLE_ADMIN;
+	case ROLE_USER: return 0;
 	default: return 0;
 	}
 }

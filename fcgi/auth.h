@@ -21,7 +21,8 @@ struct request;
 /* An Authorization header longer than this is refused unread. */
 #define AUTH_HEADER_MAX 256
 
-/* The store role bits of route role r (0 for ROLE_PUBLIC). */
+/* The store role bits of route role r (0 for ROLE_PUBLIC and ROLE_USER:
+ * any valid key). */
 unsigned auth_store_role(enum route_role r);
 
 /* True when req may use a route needing role: req->user is filled.

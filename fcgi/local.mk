@@ -24,6 +24,7 @@ fcgi_libservice_a_SOURCES = \
 	fcgi/server.c fcgi/server.h \
 	fcgi/stats.c fcgi/stats.h \
 	fcgi/status.c fcgi/status.h \
+	fcgi/users.c fcgi/users.h \
 	fcgi/url.c fcgi/url.h \
 	fcgi/www.c fcgi/www.h
 fcgi_libservice_a_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)

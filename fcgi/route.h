@@ -42,6 +42,7 @@ enum route_role {
 	ROLE_PREDICT,
 	ROLE_DEPLOY,
 	ROLE_ADMIN,
+	ROLE_USER,      /* any valid key, whatever its roles */
 	ROLE__MAX
 };
 
@@ -152,8 +153,9 @@ bool route_pattern_ok(const char *pattern);
 const char *route_openapi_method(unsigned methods);
 
 /* Fills out (route_count entries) with the rows that have an OpenAPI
- * operation, in table order, and returns how many. */
-size_t route_openapi_paths(struct openapi_path *out);
+ * operation, in table order, and returns how many; closed (the gates of
+ * --require-auth) decides which roles are written. */
+size_t route_openapi_paths(struct openapi_path *out, unsigned closed);
 
 /* When t's prefix was inferred from SCRIPT_NAME and the whole path is
  * itself a route (found, wrong method or trailing slash), route on the

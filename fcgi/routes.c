@@ -13,6 +13,7 @@
 #include "fcgi/models.h"
 #include "fcgi/predict.h"
 #include "fcgi/route.h"
+#include "fcgi/users.h"
 
 static const struct openapi_op op_index = {
 	.tag = "General",
@@ -269,6 +270,101 @@ static const struct openapi_op op_version_predict = {
 	.validates = true,
 };
 
+/* Users and API keys (fcgi/users.c). */
+static const struct openapi_error user_errors[] = {
+	{ "404", "No such user" },
+};
+
+static const struct openapi_op op_user_me = {
+	.tag = "Users",
+	.summary = " Me",
+	.description = "The user of the API key sent.",
+	.operation_id = "_me_users_me_get",
+	.response_title = "Response  Me Users Me Get",
+};
+
+static const struct openapi_op op_users_list = {
+	.tag = "Users",
+	.summary = " Users",
+	.description = "Every user, by name, with their roles (admin).",
+	.operation_id = "_users_users_get",
+	.response_title = "Response  Users Users Get",
+};
+
+static const struct openapi_error users_create_errors[] = {
+	{ "409", "The name is taken" },
+};
+
+static const struct openapi_op op_users_create = {
+	.tag = "Users",
+	.summary = " Create User",
+	.description = "Create a user: {\"name\": ..., \"roles\": [read, "
+		       "predict, deploy, admin]} (admin; 422 for an unknown "
+		       "role).",
+	.operation_id = "_create_user_users_post",
+	.response_title = "Response  Create User Users Post",
+	.errors = users_create_errors,
+	.n_errors = 1,
+	.validates = true,
+	.created = true,
+};
+
+static const struct openapi_op op_user_get = {
+	.tag = "Users",
+	.summary = " User",
+	.description = "A user and their roles (admin).",
+	.operation_id = "_user_users__user_name__get",
+	.response_title = "Response  User Users  User Name  Get",
+	.errors = user_errors,
+	.n_errors = 1,
+};
+
+static const struct openapi_op op_user_delete = {
+	.tag = "Users",
+	.summary = " Delete User",
+	.description = "Delete a user; their API keys die with them (admin).",
+	.operation_id = "_delete_user_users__user_name__delete",
+	.response_title = "Response  Delete User Users  User Name  Delete",
+	.errors = user_errors,
+	.n_errors = 1,
+};
+
+static const struct openapi_op op_keys_create = {
+	.tag = "Users",
+	.summary = " Create Api Key",
+	.description = "Issue an API key ({\"expires_in_days\": N}, "
+		       "optional): data.api_key.key is shown this once (admin, "
+		       "or the user for their own).",
+	.operation_id = "_create_api_key_users__user_name__api_keys_post",
+	.response_title = "Response  Create Api Key",
+	.errors = user_errors,
+	.n_errors = 1,
+	.validates = true,
+	.created = true,
+};
+
+static const struct openapi_op op_keys_list = {
+	.tag = "Users",
+	.summary = " Api Keys",
+	.description = "A user's API keys: ids, dates, last use, never "
+		       "secrets (admin, or the user for their own).",
+	.operation_id = "_api_keys_users__user_name__api_keys_get",
+	.response_title = "Response  Api Keys",
+	.errors = user_errors,
+	.n_errors = 1,
+};
+
+static const struct openapi_op op_key_delete = {
+	.tag = "Users",
+	.summary = " Revoke Api Key",
+	.description = "Revoke an API key: refused by every process from the "
+		       "next request (admin, or the user for their own).",
+	.operation_id = "_revoke_api_key_users__user_name__api_keys__key_id__delete",
+	.response_title = "Response  Revoke Api Key",
+	.errors = user_errors,
+	.n_errors = 1,
+};
+
 const struct route route_table[] = {
 	{ "/", METHOD_GET_HEAD, handle_index, ROLE_PUBLIC,
 	  &op_index, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
@@ -307,6 +403,23 @@ const struct route route_table[] = {
 	{ "/models/{model-name}/versions/{version}/predict", METHOD_POST,
 	  handle_model_predict, ROLE_PREDICT,
 	  &op_version_predict, ROUTE_BODY_JSON, ROUTE_GATE_PREDICT },
+	{ "/users/me", METHOD_GET_HEAD, handle_user_me, ROLE_USER,
+	  &op_user_me, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
+	{ "/users", METHOD_GET_HEAD, handle_users_list, ROLE_ADMIN,
+	  &op_users_list, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
+	{ "/users", METHOD_POST, handle_users_create, ROLE_ADMIN,
+	  &op_users_create, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
+	{ "/users/{user-name}", METHOD_GET_HEAD, handle_user_get, ROLE_ADMIN,
+	  &op_user_get, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
+	{ "/users/{user-name}", METHOD_DELETE, handle_user_delete, ROLE_ADMIN,
+	  &op_user_delete, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
+	{ "/users/{user-name}/api-keys", METHOD_POST, handle_keys_create,
+	  ROLE_USER, &op_keys_create, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
+	{ "/users/{user-name}/api-keys", METHOD_GET_HEAD, handle_keys_list,
+	  ROLE_USER, &op_keys_list, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
+	{ "/users/{user-name}/api-keys/{key-id}", METHOD_DELETE,
+	  handle_key_delete, ROLE_USER, &op_key_delete, ROUTE_BODY_JSON,
+	  ROUTE_GATE_NONE },
 	{ "/openapi.json", METHOD_GET_HEAD, handle_openapi, ROLE_PUBLIC,
 	  NULL, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
 	{ "/docs", METHOD_GET_HEAD, handle_docs, ROLE_PUBLIC,
