@@ -33,6 +33,7 @@ teardown_file() {
 }
 
 @test "registry lighttpd: the seed model is tagifai version 1, active" { registry_seeded "$BASE"; }
+@test "registry lighttpd: users and API keys: every users route, 401 with WWW-Authenticate, 403, revocation" { registry_users "$BASE"; }
 @test "registry lighttpd: POST /models creates (201, Location), 409 on a taken name" { registry_create "$BASE"; }
 @test "registry lighttpd: POST /models answers 422 for bad names and bodies" { registry_create_invalid "$BASE"; }
 @test "registry lighttpd: GET /models?name_contains= filters" { registry_list_filter "$BASE/api"; }
