@@ -28,8 +28,13 @@
 # PROFILE_PATH (default /predict) is the path the fcgi mode posts to, e.g.
 # /models/tagifai/predict with the registry.
 #
+# PROFILE_AUTH (fcgi mode) is sent as the Authorization header: with
+# PROFILE_ARGS="--registry DIR --require-auth predict" and a key made by
+# `tagifai users create NAME --role predict --registry DIR`, the cost of an
+# authenticated prediction (issue 12), to compare with the open one.
+#
 # Env: PROFILE_COPIES=3 PROFILE_REQUESTS=100 PROFILE_PORT=18207 PROFILE_ARGS=
-#   PROFILE_PATH=/predict
+#   PROFILE_PATH=/predict PROFILE_AUTH=
 #   BUILD_DIR=/tmp/build-bench TAGIFAI= TAGIFAI_FCGI= MODEL= RESULTS=
 # Output: $RESULTS/profile-<mode>.txt (the table), $RESULTS/profile.kv.
 set -eu
@@ -82,6 +87,7 @@ fcgi)
             QUERY_STRING='' CONTENT_TYPE=application/json CONTENT_LENGTH=$len \
             SERVER_PROTOCOL=HTTP/1.1 SERVER_NAME=127.0.0.1 SERVER_PORT=80 HTTP_HOST=127.0.0.1 \
             REMOTE_ADDR=127.0.0.1 GATEWAY_INTERFACE=CGI/1.1 \
+            HTTP_AUTHORIZATION=${PROFILE_AUTH:-} \
             timeout 60 cgi-fcgi -bind -connect "127.0.0.1:$PROFILE_PORT" < "$body" > "$STATE/resp" 2>&1 \
             && grep -q '"predicted_tag"' "$STATE/resp"
     }

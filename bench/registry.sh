@@ -51,8 +51,10 @@ cgi() {  # cgi METHOD PATH [CONTENT_TYPE]
     env -i REQUEST_METHOD="$1" REQUEST_URI="$2" SCRIPT_NAME='' PATH_INFO="$2" \
         QUERY_STRING='' CONTENT_TYPE="${3:-application/json}" CONTENT_LENGTH="${4:-0}" \
         SERVER_NAME=127.0.0.1 SERVER_PORT=80 GATEWAY_INTERFACE=CGI/1.1 \
-        "$TAGIFAI_FCGI" --model "$MODEL" --registry "$reg_dir" --registry-open
+        HTTP_AUTHORIZATION="Bearer $key" \
+        "$TAGIFAI_FCGI" --model "$MODEL" --registry "$reg_dir"
 }
+key=$("$TAGIFAI" users create bench --role admin --registry "$reg_dir" --quiet)
 cgi GET /models < /dev/null > /dev/null 2>&1   # seeds the registry
 : > "$STATE/upload.ms"
 for i in $(seq 1 "$UPLOADS"); do

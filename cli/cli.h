@@ -14,6 +14,7 @@ int cli_predict(int argc, char **argv);   /* cli/predict.c */
 int cli_import(int argc, char **argv);    /* cli/import.c */
 int cli_info(int argc, char **argv);      /* cli/info.c */
 int cli_models(int argc, char **argv);    /* cli/models.c */
+int cli_users(int argc, char **argv);     /* cli/users.c */
 
 /* The model a subcommand uses when none is named: $TAGIFAI_MODEL, else the
  * installed default (TAGIFAI_MODELDIR/default.tagifai). */

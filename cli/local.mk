@@ -3,7 +3,7 @@
 bin_PROGRAMS += tagifai
 tagifai_SOURCES = cli/main.c cli/cli.h cli/out.c cli/out.h \
 	cli/train.c cli/evaluate.c cli/import.c cli/info.c cli/predict.c \
-	cli/models.c
+	cli/models.c cli/users.c
 tagifai_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS) -pthread
 tagifai_LDADD = $(STORE_LIBS) -lpthread
 

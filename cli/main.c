@@ -26,6 +26,8 @@ static const struct command commands[] = {
 	{ "info", cli_info, "show a model's identity, classes and arguments" },
 	{ "models", cli_models, "the model registry: list, create, push, "
 	  "show, activate, rollback, activations, delete" },
+	{ "users", cli_users, "users and API keys: create, list, delete, "
+	  "keys, key-create, key-delete" },
 };
 
 const char *cli_default_model(void)

@@ -53,9 +53,8 @@ struct app_config {
 	const char *registry_dir;
 	const char *default_model;    /* the model POST /predict serves */
 	size_t max_upload;            /* body of POST .../versions */
-	/* Registry routes without credentials, until users and API keys
-	 * exist (tests and a trusted loopback only). */
-	bool registry_open;
+	/* The route_gate bits --require-auth closed (fcgi/route.h). */
+	unsigned require_auth;
 	/* The generation page mapped MAP_SHARED before any fork (main), or
 	 * NULL: then only the generation file tells of changes. */
 	registry_gen_t *generation;

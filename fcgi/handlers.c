@@ -164,7 +164,8 @@ handle_openapi(struct app *app, struct request *req,
 	(void)params;
 	if (paths != NULL)
 		doc = openapi_render(req->target.prefix, &app->cfg.limits,
-				     paths, route_openapi_paths(paths));
+				     paths, route_openapi_paths(paths,
+								 app->cfg.require_auth));
 	free(paths);
 	respond_json(res, 200, doc, doc ? strlen(doc) : 0);
 }

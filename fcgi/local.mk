@@ -7,6 +7,7 @@ noinst_LIBRARIES += fcgi/libservice.a
 fcgi_libservice_a_SOURCES = \
 	fcgi/app.c fcgi/app.h \
 	fcgi/app_model.c fcgi/app_model.h \
+	fcgi/auth.c fcgi/auth.h \
 	fcgi/envelope.c fcgi/envelope.h \
 	fcgi/handlers.c fcgi/handlers.h \
 	fcgi/http_error.c fcgi/http_error.h \
@@ -23,6 +24,7 @@ fcgi_libservice_a_SOURCES = \
 	fcgi/server.c fcgi/server.h \
 	fcgi/stats.c fcgi/stats.h \
 	fcgi/status.c fcgi/status.h \
+	fcgi/users.c fcgi/users.h \
 	fcgi/url.c fcgi/url.h \
 	fcgi/www.c fcgi/www.h
 fcgi_libservice_a_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "fcgi/route.h"
 #include "fcgi/app.h"
 #include "fcgi/listen.h"
 #include "fcgi/master.h"
@@ -38,10 +39,14 @@ ready_line(struct app *app, const char *where)
 		const struct registry_entry *e = registry_default(&app->reg);
 
 		fprintf(stderr, "tagifai-fcgi: registry %s: default model %s "
-			"version %lld; management routes %s\n",
+			"version %lld; management routes need an API key "
+			"(tagifai users create NAME --role admin)%s%s\n",
 			app->cfg.registry_dir, app->cfg.default_model,
-			e ? e->version : 0, app->cfg.registry_open ?
-			"OPEN (--registry-open)" : "closed (401)");
+			e ? e->version : 0,
+			app->cfg.require_auth & ROUTE_GATE_PREDICT ?
+			"; prediction too" : "",
+			app->cfg.require_auth & ROUTE_GATE_METRICS ?
+			"; /metrics too" : "");
 	}
 }
 

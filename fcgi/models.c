@@ -61,9 +61,8 @@ models_store_error(struct response *res, enum store_status st)
 	}
 }
 
-/* Answers a store failure: the caller's message for the 4xx ones. */
-static void
-refuse(struct response *res, enum store_status st,
+void
+models_refuse(struct response *res, enum store_status st,
        const struct store_error *err)
 {
 	switch (st) {
@@ -80,9 +79,8 @@ refuse(struct response *res, enum store_status st,
 	}
 }
 
-/* 422 {"detail": [{"loc": ["body", field], "msg": msg, "type": type}]} */
-static void
-unprocessable(struct response *res, const char *field, const char *msg,
+void
+models_unprocessable(struct response *res, const char *field, const char *msg,
 	      const char *type)
 {
 	struct util_buf b = UTIL_BUF_INIT(RESPOND_BODY_MAX);
@@ -204,7 +202,7 @@ target(struct app *app, const struct route_params *params,
 	}
 	st = registry_store(&app->reg, &t->s, &err);
 	if (st != STORE_OK) {
-		refuse(res, st, &err);
+		models_refuse(res, st, &err);
 		return false;
 	}
 	return true;
@@ -220,7 +218,7 @@ json_body(const struct request *req, struct response *res)
 		j = cJSON_ParseWithLength(req->body, req->body_len);
 	if (!cJSON_IsObject(j)) {
 		cJSON_Delete(j);
-		unprocessable(res, NULL, "Expecting a JSON object",
+		models_unprocessable(res, NULL, "Expecting a JSON object",
 			      "value_error.jsondecode");
 		return NULL;
 	}
@@ -249,7 +247,7 @@ handle_models_list(struct app *app, struct request *req,
 	st = store_model_list(t.s, filter, &m, &n, &err);
 	free(filter);
 	if (st != STORE_OK) {
-		refuse(res, st, &err);
+		models_refuse(res, st, &err);
 		return;
 	}
 	util_buf_adds(&b, "{\"models\":[");
@@ -300,19 +298,19 @@ handle_models_create(struct app *app, struct request *req,
 	name = cJSON_GetObjectItemCaseSensitive(j, "name");
 	desc = cJSON_GetObjectItemCaseSensitive(j, "description");
 	if (name == NULL) {
-		unprocessable(res, "name", "field required",
+		models_unprocessable(res, "name", "field required",
 			      "value_error.missing");
 		goto out;
 	}
 	if (!cJSON_IsString(name) || !store_name_ok(name->valuestring)) {
-		unprocessable(res, "name", "string does not match regex "
+		models_unprocessable(res, "name", "string does not match regex "
 			      "\"^[a-z0-9][a-z0-9-]{0,62}$\"",
 			      "value_error.str.regex");
 		goto out;
 	}
 	if (desc != NULL && !cJSON_IsNull(desc) && (!cJSON_IsString(desc) ||
 	    strlen(desc->valuestring) > STORE_DESCRIPTION_MAX)) {
-		unprocessable(res, "description", "a string of at most 1000 "
+		models_unprocessable(res, "description", "a string of at most 1000 "
 			      "bytes", "value_error.str");
 		goto out;
 	}
@@ -320,7 +318,7 @@ handle_models_create(struct app *app, struct request *req,
 				cJSON_IsString(desc) ? desc->valuestring : "",
 				&m, &err);
 	if (st != STORE_OK) {
-		refuse(res, st, &err);
+		models_refuse(res, st, &err);
 		goto out;
 	}
 	util_buf_adds(&b, "{\"model\":");
@@ -350,13 +348,13 @@ handle_model_get(struct app *app, struct request *req,
 		return;
 	st = store_model_get(t.s, t.name, &m, &err);
 	if (st != STORE_OK) {
-		refuse(res, st, &err);
+		models_refuse(res, st, &err);
 		return;
 	}
 	st = store_version_list(t.s, t.name, &v, &n, &err);
 	if (st != STORE_OK) {
 		store_model_clear(&m);
-		refuse(res, st, &err);
+		models_refuse(res, st, &err);
 		return;
 	}
 	util_buf_adds(&b, "{\"model\":");
@@ -387,7 +385,7 @@ handle_model_delete(struct app *app, struct request *req,
 		return;
 	st = store_model_delete(t.s, t.name, app->cfg.default_model, &err);
 	if (st != STORE_OK) {
-		refuse(res, st, &err);
+		models_refuse(res, st, &err);
 		return;
 	}
 	registry_changed(&app->reg);
@@ -420,7 +418,7 @@ from_sklearn(struct store *s, const char *name, const struct request *req,
 
 	if (sklearn_export_parse("body", req->body, req->body_len, &x, &ce) !=
 	    CORE_OK) {
-		unprocessable(res, NULL, ce.msg, "value_error.model");
+		models_unprocessable(res, NULL, ce.msg, "value_error.model");
 		goto out;
 	}
 	x.spec.name = name;
@@ -431,7 +429,7 @@ from_sklearn(struct store *s, const char *name, const struct request *req,
 	 * back and removed. */
 	store_tmp_path(s, "sklearn", path, sizeof(path));
 	if (artifact_write(path, &x.spec, &ce) != CORE_OK) {
-		unprocessable(res, NULL, ce.msg, "value_error.model");
+		models_unprocessable(res, NULL, ce.msg, "value_error.model");
 		goto out;
 	}
 	ok = util_file_read(path, (size_t)1 << 30, out, out_len) == UTIL_OK;
@@ -471,7 +469,7 @@ handle_version_upload(struct app *app, struct request *req,
 		return;
 	}
 	if (len == 0) {
-		unprocessable(res, NULL, "invalid artifact: the body is empty",
+		models_unprocessable(res, NULL, "invalid artifact: the body is empty",
 			      "value_error.model");
 		return;
 	}
@@ -479,11 +477,11 @@ handle_version_upload(struct app *app, struct request *req,
 			       &created, &err);
 	free(converted);
 	if (st == STORE_ERR_INVALID) {
-		unprocessable(res, NULL, err.msg, "value_error.model");
+		models_unprocessable(res, NULL, err.msg, "value_error.model");
 		return;
 	}
 	if (st != STORE_OK) {
-		refuse(res, st, &err);
+		models_refuse(res, st, &err);
 		return;
 	}
 	util_buf_adds(&b, "{\"model\":");
@@ -513,14 +511,14 @@ handle_version_get(struct app *app, struct request *req,
 		return;
 	st = store_version_get(t.s, t.name, t.version, &v, &err);
 	if (st != STORE_OK) {
-		refuse(res, st, &err);
+		models_refuse(res, st, &err);
 		return;
 	}
 	/* The reports live in the artifact: open it (cached). */
 	st = registry_entry_get(&app->reg, t.name, t.version, &e, &err);
 	if (st != STORE_OK) {
 		store_version_clear(&v);
-		refuse(res, st, &err);
+		models_refuse(res, st, &err);
 		return;
 	}
 	if (app_model_reports(&e->model, msg, sizeof(msg)) != SERVICE_OK) {
@@ -556,7 +554,7 @@ handle_version_delete(struct app *app, struct request *req,
 		return;
 	st = store_version_delete(t.s, t.name, t.version, &err);
 	if (st != STORE_OK) {
-		refuse(res, st, &err);
+		models_refuse(res, st, &err);
 		return;
 	}
 	registry_changed(&app->reg);
@@ -583,21 +581,21 @@ handle_active_put(struct app *app, struct request *req,
 		return;
 	ver = cJSON_GetObjectItemCaseSensitive(j, "version");
 	if (ver == NULL) {
-		unprocessable(res, "version", "field required",
+		models_unprocessable(res, "version", "field required",
 			      "value_error.missing");
 		goto out;
 	}
 	if (!cJSON_IsNumber(ver) || ver->valuedouble < 1 ||
 	    ver->valuedouble > 1e15 ||
 	    ver->valuedouble != (double)(long long)ver->valuedouble) {
-		unprocessable(res, "version", "value is not a positive integer",
+		models_unprocessable(res, "version", "value is not a positive integer",
 			      "type_error.integer");
 		goto out;
 	}
 	t.version = (long long)ver->valuedouble;
 	st = store_activate(t.s, t.name, t.version, MODELS_ACTOR, &prev, &err);
 	if (st != STORE_OK) {
-		refuse(res, st, &err);
+		models_refuse(res, st, &err);
 		goto out;
 	}
 	/* Before the answer: every request accepted after it sees the
@@ -630,7 +628,7 @@ handle_activations(struct app *app, struct request *req,
 		return;
 	st = store_activations(t.s, t.name, &a, &n, &err);
 	if (st != STORE_OK) {
-		refuse(res, st, &err);
+		models_refuse(res, st, &err);
 		return;
 	}
 	add_key(&b, "{\"model\":", t.name);

@@ -25,4 +25,14 @@ bool models_version(const char *p, size_t len, long long *out);
  * Retry-After when busy or when its storage failed (never 500). */
 void models_store_error(struct response *res, enum store_status st);
 
+/* Answers a store failure: err's message for the 4xx ones (404, 409),
+ * models_store_error for the others. */
+void models_refuse(struct response *res, enum store_status st,
+		   const struct store_error *err);
+
+/* 422 {"detail": [{"loc": ["body", field], "msg": msg, "type": type}]};
+ * field NULL: the body itself. */
+void models_unprocessable(struct response *res, const char *field,
+			  const char *msg, const char *type);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include "fcgi/master.h"
 #include "fcgi/options.h"
+#include "fcgi/route.h"
 
 void
 options_usage(FILE *f)
@@ -44,9 +45,9 @@ options_usage(FILE *f)
 "  --default-model NAME the registry model POST /predict serves\n"
 "                       (TAGIFAI_DEFAULT_MODEL; default %s)\n"
 "  --max-upload BYTES   largest uploaded version (TAGIFAI_MAX_UPLOAD; %u)\n"
-"  --registry-open      registry routes without credentials, until users\n"
-"                       and API keys exist: tests and trusted loopback only\n"
-"                       (TAGIFAI_REGISTRY_OPEN=1)\n"
+"  --require-auth LIST  close public routes to API keys (TAGIFAI_REQUIRE_AUTH):\n"
+"                       predict (prediction routes, role predict), metrics\n"
+"                       (/metrics, role read); comma-separated\n"
 "  --help, --version\n",
 		OPTIONS_DEFAULT_BACKLOG, APP_DEFAULT_MAX_BODY,
 		SCHEMA_DEFAULT_MAX_TEXTS, SCHEMA_DEFAULT_MAX_TEXT_CHARS,
@@ -80,7 +81,7 @@ enum opt_id {
 	OPT_MAX_BODY, OPT_MAX_TEXTS, OPT_MAX_TEXT_CHARS, OPT_HELP,
 	OPT_VERSION, OPT_WORKERS, OPT_ACCESS_LOG, OPT_LOG_FORMAT,
 	OPT_METRICS_DIR, OPT_REGISTRY, OPT_DEFAULT_MODEL, OPT_MAX_UPLOAD,
-	OPT_REGISTRY_OPEN
+	OPT_REQUIRE_AUTH
 };
 
 static const struct option longopts[] = {
@@ -99,7 +100,7 @@ static const struct option longopts[] = {
 	{ "registry", required_argument, NULL, OPT_REGISTRY },
 	{ "default-model", required_argument, NULL, OPT_DEFAULT_MODEL },
 	{ "max-upload", required_argument, NULL, OPT_MAX_UPLOAD },
-	{ "registry-open", no_argument, NULL, OPT_REGISTRY_OPEN },
+	{ "require-auth", required_argument, NULL, OPT_REQUIRE_AUTH },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -159,6 +160,33 @@ log_format(const char *v, bool *json, const char *opt, char *err,
 	return SERVICE_ERR_USAGE;
 }
 
+/* "predict,metrics" (or "") into the route_gate bits *out. */
+static enum service_status
+require_auth(const char *list, unsigned *out, const char *what, char *err,
+	     size_t err_len)
+{
+	const char *p = list;
+
+	*out = 0;
+	while (*p != '\0') {
+		size_t n = strcspn(p, ",");
+
+		if (n == 7 && strncmp(p, "predict", n) == 0)
+			*out |= ROUTE_GATE_PREDICT;
+		else if (n == 7 && strncmp(p, "metrics", n) == 0)
+			*out |= ROUTE_GATE_METRICS;
+		else if (n != 0) {
+			snprintf(err, err_len, "%s: expected predict and/or "
+				 "metrics, got '%.*s'", what, (int)n, p);
+			return SERVICE_ERR_USAGE;
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return SERVICE_OK;
+}
+
 /* The defaults, then the environment. */
 static enum service_status
 defaults(struct options *o, size_t *backlog, char *err, size_t err_len)
@@ -175,8 +203,10 @@ defaults(struct options *o, size_t *backlog, char *err, size_t err_len)
 	c->registry_dir = env_str("TAGIFAI_REGISTRY", NULL);
 	c->default_model = env_str("TAGIFAI_DEFAULT_MODEL",
 				   APP_DEFAULT_MODEL_NAME);
-	c->registry_open = strcmp(env_str("TAGIFAI_REGISTRY_OPEN", "0"),
-				  "0") != 0;
+	if (require_auth(env_str("TAGIFAI_REQUIRE_AUTH", ""),
+			 &c->require_auth, "TAGIFAI_REQUIRE_AUTH", err,
+			 err_len) != SERVICE_OK)
+		return SERVICE_ERR_USAGE;
 	c->access_log = strcmp(env_str("TAGIFAI_ACCESS_LOG", "0"), "0") != 0;
 	o->metrics_dir = env_str("TAGIFAI_METRICS_DIR", NULL);
 	if (log_format(env_str("TAGIFAI_LOG_FORMAT", "text"), &c->log_json,
@@ -250,7 +280,12 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 			break;
 		case OPT_REGISTRY: c->registry_dir = optarg; break;
 		case OPT_DEFAULT_MODEL: c->default_model = optarg; break;
-		case OPT_REGISTRY_OPEN: c->registry_open = true; break;
+		case OPT_REQUIRE_AUTH:
+			if (require_auth(optarg, &c->require_auth,
+					 "--require-auth", err, err_len) !=
+			    SERVICE_OK)
+				return SERVICE_ERR_USAGE;
+			break;
 		case OPT_WWW: c->www_dir = optarg; break;
 		case OPT_PREFIX: c->prefix = optarg; break;
 		case OPT_HELP: o->action = OPTIONS_HELP; return SERVICE_OK;

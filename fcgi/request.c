@@ -17,7 +17,7 @@
 #include "fcgi/request.h"
 #include "util/clock.h"
 
-/* The CGI variables read (RFC 3875 section 4.1, and three headers). */
+/* The CGI variables read (RFC 3875 section 4.1, and four headers). */
 enum cgi_var {
 	CGI_REQUEST_METHOD,
 	CGI_REQUEST_URI,
@@ -33,6 +33,7 @@ enum cgi_var {
 	CGI_HTTP_HOST,
 	CGI_HTTP_X_FORWARDED_PROTO,
 	CGI_HTTP_X_REQUEST_ID,
+	CGI_HTTP_AUTHORIZATION,
 	CGI__MAX
 };
 
@@ -55,6 +56,7 @@ static const struct {
 	[CGI_HTTP_HOST] = CGI_NAME("HTTP_HOST"),
 	[CGI_HTTP_X_FORWARDED_PROTO] = CGI_NAME("HTTP_X_FORWARDED_PROTO"),
 	[CGI_HTTP_X_REQUEST_ID] = CGI_NAME("HTTP_X_REQUEST_ID"),
+	[CGI_HTTP_AUTHORIZATION] = CGI_NAME("HTTP_AUTHORIZATION"),
 #undef CGI_NAME
 };
 
@@ -218,6 +220,7 @@ request_init(struct request *r,
 	r->origin.request_scheme = v[CGI_REQUEST_SCHEME];
 	r->origin.forwarded_proto = v[CGI_HTTP_X_FORWARDED_PROTO];
 	r->origin.host = v[CGI_HTTP_HOST];
+	r->authorization = v[CGI_HTTP_AUTHORIZATION];
 	r->origin.server_name = v[CGI_SERVER_NAME];
 	r->origin.server_port = v[CGI_SERVER_PORT];
 	r->url = url_build(&r->origin, r->target.full_path, r->target.query);

@@ -13,6 +13,7 @@
 #include "fcgi/route.h"
 #include "fcgi/status.h"
 #include "fcgi/url.h"
+#include "store/store.h"
 
 #define REQUEST_ID_MAX 64     /* bytes of an accepted X-Request-Id */
 #define REQUEST_METHOD_MAX 16
@@ -45,6 +46,12 @@ struct request {
 	size_t body_len;
 	long long start_us;   /* util_clock_us() when the request began */
 	size_t n_texts;            /* for the log line */
+	/* The Authorization header, borrowed from the CGI variables (never
+	 * logged), or NULL. */
+	const char *authorization;
+	/* The caller, once a key was verified (fcgi/auth.h): user.name
+	 * is "" for a route that needed none. */
+	struct store_user user;
 };
 
 /* Copies what the request needs from io's parameters.  prefix is

@@ -113,6 +113,7 @@ respond_write(const struct response *res, const struct request *req,
 	util_buf_adds(&h, "\r\n");
 	header(&h, "Allow", res->allow[0] != '\0' ? res->allow : NULL);
 	header(&h, "Location", res->location);
+	header(&h, "WWW-Authenticate", res->www_authenticate);
 	header(&h, "Cache-Control", res->cache_control);
 	header(&h, "Retry-After", res->retry_after);
 	header(&h, "X-Model", x_model);

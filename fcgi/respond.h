@@ -25,6 +25,7 @@ struct response {
 	const char *cache_control;  /* or NULL */
 	char *location;             /* Location (307, 201), malloc'd, or NULL */
 	const char *retry_after;    /* Retry-After (503), static, or NULL */
+	const char *www_authenticate; /* WWW-Authenticate (401), static */
 	/* X-Model when not the served default (the registry's routes name
 	 * their own version); borrowed for the request, or NULL. */
 	const char *x_model;

@@ -35,10 +35,12 @@ route_method(const char *name)
 	return METHOD_OTHER;
 }
 
-bool
-route_open(const struct route *r, bool open_all)
+enum route_role
+route_needs(const struct route *r, unsigned closed)
 {
-	return open_all || r->role == ROLE_PUBLIC;
+	if (r->gate != ROUTE_GATE_NONE && (closed & r->gate) == 0)
+		return ROLE_PUBLIC;
+	return r->role;
 }
 
 /* Matches path[0..len) against pat, recording its parameters. */
@@ -217,8 +219,15 @@ route_openapi_method(unsigned mask)
 	return NULL;
 }
 
+/* The role names /openapi.json gives (x-role). */
+static const char *const role_names[ROLE__MAX] = {
+	[ROLE_PUBLIC] = NULL, [ROLE_READ] = "read",
+	[ROLE_PREDICT] = "predict", [ROLE_DEPLOY] = "deploy",
+	[ROLE_ADMIN] = "admin", [ROLE_USER] = "any",
+};
+
 size_t
-route_openapi_paths(struct openapi_path *out)
+route_openapi_paths(struct openapi_path *out, unsigned closed)
 {
 	size_t n = 0;
 
@@ -230,6 +239,7 @@ route_openapi_paths(struct openapi_path *out)
 		out[n].path = r->pattern;
 		out[n].method = route_openapi_method(r->methods);
 		out[n].op = r->op;
+		out[n].role = role_names[route_needs(r, closed)];
 		n++;
 	}
 	return n;

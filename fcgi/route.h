@@ -33,17 +33,25 @@ enum route_method {
 	METHOD_GET_HEAD = METHOD_GET | METHOD_HEAD
 };
 
-/* The role a caller needs for a route.  Users and API keys are not there
- * yet: dispatch refuses any route but ROLE_PUBLIC with 401 until
- * authentication exists (fail closed), unless --registry-open opens them
- * (tests, a trusted loopback). */
+/* The role a caller needs for a route (an API key of a user with it,
+ * fcgi/auth.h); ROLE_PUBLIC needs none.  A route with a gate is public
+ * unless --require-auth names its gate. */
 enum route_role {
 	ROLE_PUBLIC = 0,
 	ROLE_READ,
 	ROLE_PREDICT,
 	ROLE_DEPLOY,
 	ROLE_ADMIN,
+	ROLE_USER,      /* any valid key, whatever its roles */
 	ROLE__MAX
+};
+
+/* What --require-auth closes (bits): the prediction routes (to
+ * ROLE_PREDICT), /metrics (to ROLE_READ). */
+enum route_gate {
+	ROUTE_GATE_NONE = 0,
+	ROUTE_GATE_PREDICT = 1 << 0,
+	ROUTE_GATE_METRICS = 1 << 1
 };
 
 enum route_match {
@@ -98,6 +106,9 @@ struct route {
 	enum route_role role;
 	const struct openapi_op *op;  /* NULL: not in /openapi.json */
 	enum route_body body;
+	/* ROUTE_GATE_NONE: role always applies; else the route is public
+	 * unless --require-auth closed this gate. */
+	enum route_gate gate;
 };
 
 /* The rows, in the order /openapi.json lists them.  Two rows may share a
@@ -105,10 +116,9 @@ struct route {
 extern const struct route route_table[];
 extern const size_t route_count;
 
-/* True when a caller may use r without credentials: until users and API
- * keys exist, only ROLE_PUBLIC routes are open (fail closed), or every
- * route when open_all (--registry-open). */
-bool route_open(const struct route *r, bool open_all);
+/* The role r needs, given closed (the route_gate bits of
+ * --require-auth): ROLE_PUBLIC when none. */
+enum route_role route_needs(const struct route *r, unsigned closed);
 
 /* "GET" -> METHOD_GET ...; anything else METHOD_OTHER. */
 enum route_method route_method(const char *name);
@@ -143,8 +153,9 @@ bool route_pattern_ok(const char *pattern);
 const char *route_openapi_method(unsigned methods);
 
 /* Fills out (route_count entries) with the rows that have an OpenAPI
- * operation, in table order, and returns how many. */
-size_t route_openapi_paths(struct openapi_path *out);
+ * operation, in table order, and returns how many; closed (the gates of
+ * --require-auth) decides which roles are written. */
+size_t route_openapi_paths(struct openapi_path *out, unsigned closed);
 
 /* When t's prefix was inferred from SCRIPT_NAME and the whole path is
  * itself a route (found, wrong method or trailing slash), route on the

@@ -13,6 +13,7 @@
 #include "fcgi/models.h"
 #include "fcgi/predict.h"
 #include "fcgi/route.h"
+#include "fcgi/users.h"
 
 static const struct openapi_op op_index = {
 	.tag = "General",
@@ -269,59 +270,174 @@ static const struct openapi_op op_version_predict = {
 	.validates = true,
 };
 
+/* Users and API keys (fcgi/users.c). */
+static const struct openapi_error user_errors[] = {
+	{ "404", "No such user" },
+};
+
+static const struct openapi_op op_user_me = {
+	.tag = "Users",
+	.summary = " Me",
+	.description = "The user of the API key sent.",
+	.operation_id = "_me_users_me_get",
+	.response_title = "Response  Me Users Me Get",
+};
+
+static const struct openapi_op op_users_list = {
+	.tag = "Users",
+	.summary = " Users",
+	.description = "Every user, by name, with their roles (admin).",
+	.operation_id = "_users_users_get",
+	.response_title = "Response  Users Users Get",
+};
+
+static const struct openapi_error users_create_errors[] = {
+	{ "409", "The name is taken" },
+};
+
+static const struct openapi_op op_users_create = {
+	.tag = "Users",
+	.summary = " Create User",
+	.description = "Create a user: {\"name\": ..., \"roles\": [read, "
+		       "predict, deploy, admin]} (admin; 422 for an unknown "
+		       "role).",
+	.operation_id = "_create_user_users_post",
+	.response_title = "Response  Create User Users Post",
+	.errors = users_create_errors,
+	.n_errors = 1,
+	.validates = true,
+	.created = true,
+};
+
+static const struct openapi_op op_user_get = {
+	.tag = "Users",
+	.summary = " User",
+	.description = "A user and their roles (admin).",
+	.operation_id = "_user_users__user_name__get",
+	.response_title = "Response  User Users  User Name  Get",
+	.errors = user_errors,
+	.n_errors = 1,
+};
+
+static const struct openapi_op op_user_delete = {
+	.tag = "Users",
+	.summary = " Delete User",
+	.description = "Delete a user; their API keys die with them (admin).",
+	.operation_id = "_delete_user_users__user_name__delete",
+	.response_title = "Response  Delete User Users  User Name  Delete",
+	.errors = user_errors,
+	.n_errors = 1,
+};
+
+static const struct openapi_op op_keys_create = {
+	.tag = "Users",
+	.summary = " Create Api Key",
+	.description = "Issue an API key ({\"expires_in_days\": N}, "
+		       "optional): data.api_key.key is shown this once (admin, "
+		       "or the user for their own).",
+	.operation_id = "_create_api_key_users__user_name__api_keys_post",
+	.response_title = "Response  Create Api Key",
+	.errors = user_errors,
+	.n_errors = 1,
+	.validates = true,
+	.created = true,
+};
+
+static const struct openapi_op op_keys_list = {
+	.tag = "Users",
+	.summary = " Api Keys",
+	.description = "A user's API keys: ids, dates, last use, never "
+		       "secrets (admin, or the user for their own).",
+	.operation_id = "_api_keys_users__user_name__api_keys_get",
+	.response_title = "Response  Api Keys",
+	.errors = user_errors,
+	.n_errors = 1,
+};
+
+static const struct openapi_op op_key_delete = {
+	.tag = "Users",
+	.summary = " Revoke Api Key",
+	.description = "Revoke an API key: refused by every process from the "
+		       "next request (admin, or the user for their own).",
+	.operation_id = "_revoke_api_key_users__user_name__api_keys__key_id__delete",
+	.response_title = "Response  Revoke Api Key",
+	.errors = user_errors,
+	.n_errors = 1,
+};
+
 const struct route route_table[] = {
 	{ "/", METHOD_GET_HEAD, handle_index, ROLE_PUBLIC,
-	  &op_index, ROUTE_BODY_JSON },
+	  &op_index, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
 	{ "/performance", METHOD_GET_HEAD, handle_performance, ROLE_PUBLIC,
-	  &op_performance, ROUTE_BODY_JSON },
+	  &op_performance, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
 	{ "/args", METHOD_GET_HEAD, handle_args, ROLE_PUBLIC,
-	  &op_args, ROUTE_BODY_JSON },
+	  &op_args, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
 	{ "/args/{arg}", METHOD_GET_HEAD, handle_arg, ROLE_PUBLIC,
-	  &op_arg, ROUTE_BODY_JSON },
-	{ "/predict", METHOD_POST, handle_predict, ROLE_PUBLIC,
-	  &op_predict, ROUTE_BODY_JSON },
+	  &op_arg, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
+	{ "/predict", METHOD_POST, handle_predict, ROLE_PREDICT,
+	  &op_predict, ROUTE_BODY_JSON, ROUTE_GATE_PREDICT },
 	{ "/models", METHOD_GET_HEAD, handle_models_list, ROLE_READ,
-	  &op_models_list, ROUTE_BODY_JSON },
+	  &op_models_list, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
 	{ "/models", METHOD_POST, handle_models_create, ROLE_DEPLOY,
-	  &op_models_create, ROUTE_BODY_JSON },
+	  &op_models_create, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
 	{ "/models/{model-name}", METHOD_GET_HEAD, handle_model_get, ROLE_READ,
-	  &op_model_get, ROUTE_BODY_JSON },
+	  &op_model_get, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
 	{ "/models/{model-name}", METHOD_DELETE, handle_model_delete,
-	  ROLE_ADMIN, &op_model_delete, ROUTE_BODY_JSON },
+	  ROLE_ADMIN, &op_model_delete, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
 	{ "/models/{model-name}/versions", METHOD_POST, handle_version_upload,
-	  ROLE_DEPLOY, &op_version_upload, ROUTE_BODY_UPLOAD },
+	  ROLE_DEPLOY, &op_version_upload, ROUTE_BODY_UPLOAD, ROUTE_GATE_NONE },
 	{ "/models/{model-name}/versions/{version}", METHOD_GET_HEAD,
-	  handle_version_get, ROLE_READ, &op_version_get, ROUTE_BODY_JSON },
+	  handle_version_get, ROLE_READ, &op_version_get, ROUTE_BODY_JSON,
+	  ROUTE_GATE_NONE },
 	{ "/models/{model-name}/versions/{version}", METHOD_DELETE,
 	  handle_version_delete, ROLE_DEPLOY,
-	  &op_version_delete, ROUTE_BODY_JSON },
+	  &op_version_delete, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
 	{ "/models/{model-name}/active-version", METHOD_PUT, handle_active_put,
-	  ROLE_DEPLOY, &op_active_put, ROUTE_BODY_JSON },
+	  ROLE_DEPLOY, &op_active_put, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
 	{ "/models/{model-name}/activations", METHOD_GET_HEAD,
-	  handle_activations, ROLE_READ, &op_activations, ROUTE_BODY_JSON },
+	  handle_activations, ROLE_READ, &op_activations, ROUTE_BODY_JSON,
+	  ROUTE_GATE_NONE },
 	{ "/models/{model-name}/predict", METHOD_POST, handle_model_predict,
-	  ROLE_PUBLIC, &op_model_predict, ROUTE_BODY_JSON },
+	  ROLE_PREDICT, &op_model_predict, ROUTE_BODY_JSON,
+	  ROUTE_GATE_PREDICT },
 	{ "/models/{model-name}/versions/{version}/predict", METHOD_POST,
-	  handle_model_predict, ROLE_PUBLIC,
-	  &op_version_predict, ROUTE_BODY_JSON },
+	  handle_model_predict, ROLE_PREDICT,
+	  &op_version_predict, ROUTE_BODY_JSON, ROUTE_GATE_PREDICT },
+	{ "/users/me", METHOD_GET_HEAD, handle_user_me, ROLE_USER,
+	  &op_user_me, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
+	{ "/users", METHOD_GET_HEAD, handle_users_list, ROLE_ADMIN,
+	  &op_users_list, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
+	{ "/users", METHOD_POST, handle_users_create, ROLE_ADMIN,
+	  &op_users_create, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
+	{ "/users/{user-name}", METHOD_GET_HEAD, handle_user_get, ROLE_ADMIN,
+	  &op_user_get, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
+	{ "/users/{user-name}", METHOD_DELETE, handle_user_delete, ROLE_ADMIN,
+	  &op_user_delete, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
+	{ "/users/{user-name}/api-keys", METHOD_POST, handle_keys_create,
+	  ROLE_USER, &op_keys_create, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
+	{ "/users/{user-name}/api-keys", METHOD_GET_HEAD, handle_keys_list,
+	  ROLE_USER, &op_keys_list, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
+	{ "/users/{user-name}/api-keys/{key-id}", METHOD_DELETE,
+	  handle_key_delete, ROLE_USER, &op_key_delete, ROUTE_BODY_JSON,
+	  ROUTE_GATE_NONE },
 	{ "/openapi.json", METHOD_GET_HEAD, handle_openapi, ROLE_PUBLIC,
-	  NULL, ROUTE_BODY_JSON },
+	  NULL, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
 	{ "/docs", METHOD_GET_HEAD, handle_docs, ROLE_PUBLIC,
-	  NULL, ROUTE_BODY_JSON },
+	  NULL, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
 	{ "/redoc", METHOD_GET_HEAD, handle_redoc, ROLE_PUBLIC,
-	  NULL, ROUTE_BODY_JSON },
+	  NULL, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
 	{ "/demo", METHOD_GET_HEAD, handle_demo, ROLE_PUBLIC,
-	  NULL, ROUTE_BODY_JSON },
+	  NULL, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
 	{ "/static/{file:path}", METHOD_GET_HEAD, handle_static, ROLE_PUBLIC,
-	  NULL, ROUTE_BODY_JSON },
+	  NULL, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
 	/* Operations (fcgi/observe.c).  /metrics is Prometheus text, not
 	 * JSON: outside the OpenAPI document, like the pages. */
-	{ "/metrics", METHOD_GET_HEAD, handle_metrics, ROLE_PUBLIC, NULL,
-	  ROUTE_BODY_JSON },
+	{ "/metrics", METHOD_GET_HEAD, handle_metrics, ROLE_READ, NULL,
+	  ROUTE_BODY_JSON, ROUTE_GATE_METRICS },
 	{ "/health/live", METHOD_GET_HEAD, handle_health_live, ROLE_PUBLIC,
-	  &op_live, ROUTE_BODY_JSON },
+	  &op_live, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
 	{ "/health/ready", METHOD_GET_HEAD, handle_health_ready, ROLE_PUBLIC,
-	  &op_ready, ROUTE_BODY_JSON },
+	  &op_ready, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
 };
 
 const size_t route_count = sizeof(route_table) / sizeof(route_table[0]);

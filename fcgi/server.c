@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fcgi/auth.h"
 #include "fcgi/handlers.h"
 #include "fcgi/log.h"
 #include "fcgi/server.h"
@@ -85,6 +86,7 @@ dispatch(struct app *app, struct request *req,
 	struct route_params params;
 	unsigned allow = 0;
 	char *check = NULL;
+	enum route_role role;
 
 	switch (route_find(req->target.route, req->method, &r, &params,
 			   &allow)) {
@@ -102,10 +104,9 @@ dispatch(struct app *app, struct request *req,
 		respond_error(res, HTTP_ERR_NOT_FOUND);
 		return;
 	}
-	if (!route_open(r, app->cfg.registry_open)) {
-		respond_error(res, HTTP_ERR_UNAUTHORIZED);
+	role = route_needs(r, app->cfg.require_auth);
+	if (role != ROLE_PUBLIC && !auth_authorize(app, req, role, res))
 		return;
-	}
 	/* Any bad escape in the query is refused, whatever the route. */
 	if (url_query_get(req->target.query, "", &check) != SERVICE_OK) {
 		respond_error(res, HTTP_ERR_QUERY_ESCAPE);

@@ -171,6 +171,20 @@ add_operation(cJSON *paths, const struct openapi_path *at)
 	for (size_t i = 0; i < op->n_errors; i++)
 		add_detail_error(responses, op->errors[i].code,
 				 op->errors[i].description);
+	if (at->role != NULL) {
+		cJSON *sec = cJSON_AddArrayToObject(o, "security");
+		cJSON *req = cJSON_CreateObject();
+
+		if (!cJSON_AddItemToArray(sec, req))
+			cJSON_Delete(req);
+		else
+			cJSON_AddArrayToObject(req, "APIKey");
+		cJSON_AddStringToObject(o, "x-role", at->role);
+		add_detail_error(responses, "401", "Not authenticated: no valid "
+				 "API key (WWW-Authenticate: Bearer)");
+		add_detail_error(responses, "403", "Not enough permissions: the "
+				 "key's user lacks the role");
+	}
 	if (op->validates)
 		ref(json_response(responses, "422", "Validation Error"),
 		    "HTTPValidationError");
@@ -318,6 +332,21 @@ openapi_render(const char *server_url, const struct schema_limits *lim,
 	for (size_t i = 0; i < n_ops; i++)
 		add_operation(paths, &ops[i]);
 	comp = cJSON_AddObjectToObject(doc, "components");
+	for (size_t i = 0; i < n_ops; i++) {
+		cJSON *ss, *k;
+
+		if (ops[i].role == NULL)
+			continue;
+		/* Swagger UI's "Authorize" sends it on every call. */
+		ss = cJSON_AddObjectToObject(comp, "securitySchemes");
+		k = cJSON_AddObjectToObject(ss, "APIKey");
+		cJSON_AddStringToObject(k, "type", "http");
+		cJSON_AddStringToObject(k, "scheme", "bearer");
+		cJSON_AddStringToObject(k, "description", "An API key "
+					"(tgf_<id>_<secret>) from `tagifai users` "
+					"or POST /users/{user-name}/api-keys");
+		break;
+	}
 	schemas = cJSON_AddObjectToObject(comp, "schemas");
 	fixed = cJSON_Parse(validation_components);
 	if (fixed == NULL)

@@ -54,6 +54,9 @@ struct openapi_path {
 	const char *path;         /* e.g. "/args/{arg}" */
 	const char *method;       /* lower case: "get", "post" */
 	const struct openapi_op *op;
+	/* NULL: public; else the role an API key needs ("read" ...): the
+	 * operation gets security [{"APIKey": []}], x-role, 401 and 403. */
+	const char *role;
 };
 
 /* Longest path parameter name ("{arg}") the document describes. */

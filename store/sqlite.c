@@ -53,6 +53,10 @@ struct store {
 	sqlite3 *db;
 	char dir[DIR_MAX];
 	char gen_path[PATH_MAX_LEN];
+	/* The key of the API keys' hashes (STORE_SECRET_NAME), read on
+	 * first need (a process that never sees a key needs no access). */
+	unsigned char secret[crypto_generichash_KEYBYTES];
+	bool have_secret;
 };
 
 /* Migration n (1-based) brings the schema from user_version n-1 to n.
@@ -86,6 +90,19 @@ static const char *const migrations[] = {
 	"CREATE INDEX activations_model ON activations(model, id);"
 	"CREATE TABLE state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
 	"INSERT INTO state VALUES ('generation', 1);",
+	/* 2: users and API keys (only the keyed hash of a key's secret). */
+	"CREATE TABLE users ("
+	" name TEXT PRIMARY KEY,"
+	" roles INTEGER NOT NULL,"
+	" created_at TEXT NOT NULL);"
+	"CREATE TABLE api_keys ("
+	" id TEXT PRIMARY KEY,"
+	" user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,"
+	" hash BLOB NOT NULL,"
+	" created_at TEXT NOT NULL,"
+	" expires_at TEXT,"
+	" last_used_at TEXT);"
+	"CREATE INDEX api_keys_user ON api_keys(user);",
 };
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -98,6 +115,7 @@ static const char *const texts[STORE__MAX] = {
 	[STORE_ERR_INVALID] = "invalid input",
 	[STORE_ERR_BUSY] = "registry busy",
 	[STORE_ERR_IO] = "registry storage failure",
+	[STORE_ERR_DENIED] = "not authenticated",
 };
 
 const char *
@@ -347,6 +365,71 @@ migrate(struct store *s, struct store_error *err)
 	return end(s, st, err);
 }
 
+/* Reads the server secret, exactly its size, from a file only its owner
+ * may read. */
+static enum store_status
+read_secret(struct store *s, const char *path, struct store_error *err)
+{
+	struct stat sb;
+	ssize_t got;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return fail(err, STORE_ERR_IO, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &sb) != 0 || (sb.st_mode & 077) != 0 ||
+	    sb.st_size != (off_t)sizeof(s->secret)) {
+		close(fd);
+		return fail(err, STORE_ERR_IO, "%s: must be a file of %zu bytes "
+			    "readable by its owner only (mode 0600)", path,
+			    sizeof(s->secret));
+	}
+	got = read(fd, s->secret, sizeof(s->secret));
+	close(fd);
+	if (got != (ssize_t)sizeof(s->secret))
+		return fail(err, STORE_ERR_IO, "%s: short read", path);
+	s->have_secret = true;
+	return STORE_OK;
+}
+
+/* Loads the server secret once per connection, creating it on first use: written whole under
+ * a private name, then linked into place, so concurrent first opens
+ * agree on one secret. */
+static enum store_status
+load_secret(struct store *s, struct store_error *err)
+{
+	char path[PATH_MAX_LEN], tmp[PATH_MAX_LEN];
+	unsigned char fresh[sizeof(s->secret)];
+	enum store_status st = STORE_OK;
+	int fd;
+
+	if (s->have_secret)
+		return STORE_OK;
+	snprintf(path, sizeof(path), "%s/" STORE_SECRET_NAME, s->dir);
+	if (access(path, F_OK) == 0)
+		return read_secret(s, path, err);
+	snprintf(tmp, sizeof(tmp), "%s/tmp/" STORE_SECRET_NAME "-%ld", s->dir,
+		 (long)getpid());
+	(void)unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return fail(err, STORE_ERR_IO, "%s: %s", tmp, strerror(errno));
+	randombytes_buf(fresh, sizeof(fresh));
+	if (write(fd, fresh, sizeof(fresh)) != (ssize_t)sizeof(fresh) ||
+	    fsync(fd) != 0)
+		st = fail(err, STORE_ERR_IO, "%s: %s", tmp, strerror(errno));
+	sodium_memzero(fresh, sizeof(fresh));
+	if (close(fd) != 0 && st == STORE_OK)
+		st = fail(err, STORE_ERR_IO, "%s: %s", tmp, strerror(errno));
+	if (st == STORE_OK && link(tmp, path) != 0 && errno != EEXIST)
+		st = fail(err, STORE_ERR_IO, "%s: %s", path, strerror(errno));
+	(void)unlink(tmp);
+	if (st == STORE_OK)
+		st = sync_dir(s->dir) == 0 ? STORE_OK :
+			fail(err, STORE_ERR_IO, "%s: %s", s->dir,
+			     strerror(errno));
+	return st == STORE_OK ? read_secret(s, path, err) : st;
+}
+
 static enum store_status
 make_dir(const char *path, struct store_error *err)
 {
@@ -412,6 +495,7 @@ store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
+	sodium_memzero(s->secret, sizeof(s->secret));
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -1335,4 +1419,428 @@ store_gc(struct store *s, struct store_error *err)
 	if (st == STORE_OK)
 		st = collect(s, "artifacts", true, err);
 	return end(s, st, err);
+}
+
+/* ---- users and API keys ---- */
+
+static const char *const role_names[] = { "read", "predict", "deploy",
+					  "admin" };
+#define N_ROLES (sizeof(role_names) / sizeof(role_names[0]))
+
+bool
+store_user_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > STORE_NAME_MAX || name[0] == '-' ||
+	    name[0] == '.' || name[0] == '_')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		      (name[i] >= '0' && name[i] <= '9') || name[i] == '-' ||
+		      name[i] == '.' || name[i] == '_'))
+			return false;
+	return true;
+}
+
+unsigned
+store_role_parse(const char *name)
+{
+	for (size_t i = 0; i < N_ROLES; i++)
+		if (strcmp(name, role_names[i]) == 0)
+			return 1u << i;
+	return 0;
+}
+
+const char *
+store_role_name(unsigned bit)
+{
+	for (size_t i = 0; i < N_ROLES; i++)
+		if (bit == 1u << i)
+			return role_names[i];
+	return NULL;
+}
+
+bool
+store_roles_grant(unsigned roles, unsigned role)
+{
+	return (roles & STORE_ROLE_ADMIN) != 0 || (roles & role) == role;
+}
+
+#define USER_COLUMNS "name, roles, created_at"
+
+static void
+read_user(sqlite3_stmt *q, struct store_user *u)
+{
+	memset(u, 0, sizeof(*u));
+	copy(u->name, sizeof(u->name), sqlite3_column_text(q, 0));
+	u->roles = (unsigned)sqlite3_column_int64(q, 1) & STORE_ROLE_ALL;
+	copy(u->created_at, sizeof(u->created_at), sqlite3_column_text(q, 2));
+}
+
+enum store_status
+store_user_get(struct store *s, const char *name, struct store_user *out,
+	       struct store_error *err)
+{
+	sqlite3_stmt *q = NULL;
+	enum store_status st;
+	int rc;
+
+	st = prepare(s, "SELECT " USER_COLUMNS " FROM users WHERE name=?1", &q,
+		     err);
+	if (st != STORE_OK)
+		return st;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		read_user(q, out);
+	sqlite3_finalize(q);
+	if (rc == SQLITE_DONE)
+		return fail(err, STORE_ERR_NOT_FOUND, "User '%s' not found",
+			    name);
+	return rc == SQLITE_ROW ? STORE_OK : db_fail(s, rc, err);
+}
+
+enum store_status
+store_user_create(struct store *s, const char *name, unsigned roles,
+		  struct store_user *out, struct store_error *err)
+{
+	sqlite3_stmt *q = NULL;
+	enum store_status st;
+	int rc;
+
+	if (!store_user_name_ok(name))
+		return fail(err, STORE_ERR_INVALID, "name must match "
+			    "^[a-z0-9][a-z0-9._-]{0,62}$");
+	if (roles == 0 || (roles & ~(unsigned)STORE_ROLE_ALL) != 0)
+		return fail(err, STORE_ERR_INVALID, "roles must be one or more "
+			    "of read, predict, deploy, admin");
+	st = prepare(s, "INSERT INTO users (name, roles, created_at) "
+		     "VALUES (?1, ?2, " NOW ")", &q, err);
+	if (st != STORE_OK)
+		return st;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, roles);
+	rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return fail(err, STORE_ERR_EXISTS, "User '%s' already exists",
+			    name);
+	if (rc != SQLITE_DONE)
+		return db_fail(s, rc, err);
+	return out ? store_user_get(s, name, out, err) : STORE_OK;
+}
+
+enum store_status
+store_user_list(struct store *s, struct store_user **out, size_t *n,
+		struct store_error *err)
+{
+	sqlite3_stmt *q = NULL;
+	struct store_user *v = NULL;
+	size_t cap = 0, len = 0;
+	enum store_status st;
+	int rc;
+
+	st = prepare(s, "SELECT " USER_COLUMNS " FROM users ORDER BY name "
+		     "LIMIT 10000", &q, err);
+	if (st != STORE_OK)
+		return st;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (len == cap) {
+			size_t c = cap ? 2 * cap : 8;
+			struct store_user *nv = realloc(v, c * sizeof(*v));
+
+			if (nv == NULL) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			v = nv;
+			cap = c;
+		}
+		read_user(q, &v[len++]);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return db_fail(s, rc, err);
+	}
+	*out = v;
+	*n = len;
+	return STORE_OK;
+}
+
+/* Runs a deletion with ?1 = a, ?2 = b (when the statement has it) in a
+ * transaction that also bumps the generation; what names the row for
+ * the 404. */
+static enum store_status
+delete_bumping(struct store *s, const char *sql, const char *a,
+	       const char *b, const char *what, struct store_error *err)
+{
+	sqlite3_stmt *q = NULL;
+	enum store_status st = exec(s, "BEGIN IMMEDIATE", err);
+	int rc;
+
+	if (st != STORE_OK)
+		return st;
+	st = prepare(s, sql, &q, err);
+	if (st != STORE_OK)
+		return end(s, st, err);
+	sqlite3_bind_text(q, 1, a, -1, SQLITE_STATIC);
+	if (b != NULL)
+		sqlite3_bind_text(q, 2, b, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		st = db_fail(s, rc, err);
+	else if (sqlite3_changes(s->db) == 0)
+		st = fail(err, STORE_ERR_NOT_FOUND, "%s not found", what);
+	if (st == STORE_OK)
+		st = bump_generation(s, err);
+	st = end(s, st, err);
+	if (st == STORE_OK)
+		(void)publish_generation(s, err);
+	return st;
+}
+
+enum store_status
+store_user_delete(struct store *s, const char *name, struct store_error *err)
+{
+	return delete_bumping(s, "DELETE FROM users WHERE name=?1", name, NULL,
+			      "User", err);
+}
+
+/* The keyed BLAKE2b of a key's secret part. */
+static void
+key_hash(const struct store *s, const char *secret, size_t len,
+	 unsigned char out[crypto_generichash_BYTES])
+{
+	crypto_generichash(out, crypto_generichash_BYTES,
+			   (const unsigned char *)secret, len, s->secret,
+			   sizeof(s->secret));
+}
+
+#define KEY_COLUMNS "id, user, created_at, coalesce(expires_at, ''), " \
+	"coalesce(last_used_at, '')"
+
+static void
+read_key(sqlite3_stmt *q, struct store_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	copy(k->id, sizeof(k->id), sqlite3_column_text(q, 0));
+	copy(k->user, sizeof(k->user), sqlite3_column_text(q, 1));
+	copy(k->created_at, sizeof(k->created_at), sqlite3_column_text(q, 2));
+	copy(k->expires_at, sizeof(k->expires_at), sqlite3_column_text(q, 3));
+	copy(k->last_used_at, sizeof(k->last_used_at),
+	     sqlite3_column_text(q, 4));
+}
+
+static enum store_status
+key_get(struct store *s, const char *id, struct store_key *out,
+	struct store_error *err)
+{
+	sqlite3_stmt *q = NULL;
+	enum store_status st;
+	int rc;
+
+	st = prepare(s, "SELECT " KEY_COLUMNS " FROM api_keys WHERE id=?1", &q,
+		     err);
+	if (st != STORE_OK)
+		return st;
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		read_key(q, out);
+	sqlite3_finalize(q);
+	if (rc == SQLITE_DONE)
+		return fail(err, STORE_ERR_NOT_FOUND, "API key not found");
+	return rc == SQLITE_ROW ? STORE_OK : db_fail(s, rc, err);
+}
+
+enum store_status
+store_key_create(struct store *s, const char *user,
+		 long long expires_in_days, char key[STORE_KEY_MAX],
+		 struct store_key *out, struct store_error *err)
+{
+	unsigned char id_raw[STORE_KEY_ID_HEX / 2];
+	unsigned char secret_raw[STORE_KEY_SECRET_HEX / 2];
+	unsigned char hash[crypto_generichash_BYTES];
+	char id[STORE_KEY_ID_HEX + 1], secret[STORE_KEY_SECRET_HEX + 1];
+	char days[32];
+	sqlite3_stmt *q = NULL;
+	struct store_user u;
+	enum store_status st;
+	int rc;
+
+	if (expires_in_days < 0 || expires_in_days > STORE_KEY_DAYS_MAX)
+		return fail(err, STORE_ERR_INVALID, "expires_in_days must be "
+			    "from 1 to %d", STORE_KEY_DAYS_MAX);
+	st = load_secret(s, err);
+	if (st == STORE_OK)
+		st = store_user_get(s, user, &u, err);
+	if (st != STORE_OK)
+		return st;
+	randombytes_buf(id_raw, sizeof(id_raw));
+	randombytes_buf(secret_raw, sizeof(secret_raw));
+	sodium_bin2hex(id, sizeof(id), id_raw, sizeof(id_raw));
+	sodium_bin2hex(secret, sizeof(secret), secret_raw, sizeof(secret_raw));
+	sodium_memzero(secret_raw, sizeof(secret_raw));
+	key_hash(s, secret, STORE_KEY_SECRET_HEX, hash);
+	snprintf(days, sizeof(days), "+%lld days", expires_in_days);
+	st = prepare(s, "INSERT INTO api_keys (id, user, hash, created_at, "
+		     "expires_at) VALUES (?1, ?2, ?3, " NOW ", CASE WHEN ?4 "
+		     "THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?5) END)",
+		     &q, err);
+	if (st == STORE_OK) {
+		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, user, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(q, 3, hash, sizeof(hash), SQLITE_STATIC);
+		sqlite3_bind_int(q, 4, expires_in_days > 0);
+		sqlite3_bind_text(q, 5, days, -1, SQLITE_STATIC);
+		rc = sqlite3_step(q);
+		sqlite3_finalize(q);
+		if (rc != SQLITE_DONE)
+			st = db_fail(s, rc, err);
+	}
+	if (st == STORE_OK) {
+		snprintf(key, STORE_KEY_MAX, STORE_KEY_PREFIX "%s_%s", id,
+			 secret);
+		if (out != NULL)
+			st = key_get(s, id, out, err);
+	}
+	sodium_memzero(secret, sizeof(secret));
+	return st;
+}
+
+enum store_status
+store_key_list(struct store *s, const char *user, struct store_key **out,
+	       size_t *n, struct store_error *err)
+{
+	sqlite3_stmt *q = NULL;
+	struct store_key *v = NULL;
+	struct store_user u;
+	size_t cap = 0, len = 0;
+	enum store_status st;
+	int rc;
+
+	st = store_user_get(s, user, &u, err);
+	if (st == STORE_OK)
+		st = prepare(s, "SELECT " KEY_COLUMNS " FROM api_keys WHERE "
+			     "user=?1 ORDER BY created_at, id LIMIT 10000", &q,
+			     err);
+	if (st != STORE_OK)
+		return st;
+	sqlite3_bind_text(q, 1, user, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (len == cap) {
+			size_t c = cap ? 2 * cap : 8;
+			struct store_key *nv = realloc(v, c * sizeof(*v));
+
+			if (nv == NULL) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			v = nv;
+			cap = c;
+		}
+		read_key(q, &v[len++]);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return db_fail(s, rc, err);
+	}
+	*out = v;
+	*n = len;
+	return STORE_OK;
+}
+
+enum store_status
+store_key_delete(struct store *s, const char *user, const char *id,
+		 struct store_error *err)
+{
+	struct store_user u;
+	enum store_status st = store_user_get(s, user, &u, err);
+
+	if (st != STORE_OK)
+		return st;
+	return delete_bumping(s, "DELETE FROM api_keys WHERE id=?2 AND "
+			      "user=?1", user, id, "API key", err);
+}
+
+static bool
+all_hex(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+			return false;
+	return true;
+}
+
+enum store_status
+store_key_verify(struct store *s, const char *key, size_t len,
+		 struct store_user *out, struct store_error *err)
+{
+	const size_t plen = sizeof(STORE_KEY_PREFIX) - 1;
+	unsigned char want[crypto_generichash_BYTES];
+	unsigned char got[crypto_generichash_BYTES];
+	char id[STORE_KEY_ID_HEX + 1];
+	const char *secret = key + plen + STORE_KEY_ID_HEX + 1;
+	sqlite3_stmt *q = NULL;
+	enum store_status st;
+	bool ok = false, touch = false;
+	int rc;
+
+	if (len != STORE_KEY_MAX - 1 || memcmp(key, STORE_KEY_PREFIX, plen) ||
+	    key[plen + STORE_KEY_ID_HEX] != '_' ||
+	    !all_hex(key + plen, STORE_KEY_ID_HEX) ||
+	    !all_hex(secret, STORE_KEY_SECRET_HEX))
+		return fail(err, STORE_ERR_DENIED, "malformed key");
+	memcpy(id, key + plen, STORE_KEY_ID_HEX);
+	id[STORE_KEY_ID_HEX] = '\0';
+	st = load_secret(s, err);
+	if (st != STORE_OK)
+		return st;
+	key_hash(s, secret, STORE_KEY_SECRET_HEX, want);
+	st = prepare(s, "SELECT u.name, u.roles, u.created_at, k.hash, "
+		     "k.expires_at IS NOT NULL AND k.expires_at <= " NOW ", "
+		     "k.last_used_at IS NULL OR k.last_used_at <= "
+		     "strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?2) "
+		     "FROM api_keys k JOIN users u ON u.name = k.user "
+		     "WHERE k.id=?1", &q, err);
+	if (st != STORE_OK)
+		return st;
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, "-" STORE_KEY_TOUCH_TEXT " seconds", -1,
+			  SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	memset(got, 0, sizeof(got));
+	if (rc == SQLITE_ROW) {
+		const void *h = sqlite3_column_blob(q, 3);
+
+		if (h != NULL && sqlite3_column_bytes(q, 3) == (int)sizeof(got))
+			memcpy(got, h, sizeof(got));
+		read_user(q, out);
+		ok = sqlite3_column_int(q, 4) == 0;
+		touch = sqlite3_column_int(q, 5) != 0;
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(s, rc, err);
+	/* Compared whether or not the id exists: the time is the same. */
+	if (sodium_memcmp(want, got, sizeof(want)) != 0 || !ok) {
+		memset(out, 0, sizeof(*out));
+		return fail(err, STORE_ERR_DENIED, "not authenticated");
+	}
+	if (touch) {
+		/* A failure to record the last use does not refuse a good
+		 * key (a busy writer must not lock everyone out). */
+		st = prepare(s, "UPDATE api_keys SET last_used_at = " NOW
+			     " WHERE id=?1", &q, err);
+		if (st == STORE_OK) {
+			sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+			(void)sqlite3_step(q);
+			sqlite3_finalize(q);
+		}
+	}
+	return STORE_OK;
 }

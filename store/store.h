@@ -33,6 +33,19 @@
 #define STORE_GC_GRACE_S 3600
 #define STORE_DB_NAME "registry.db"
 #define STORE_GENERATION_NAME "generation"
+/* The server secret that keys the API keys' hashes: 32 random bytes in
+ * this file of the registry directory (mode 0600), never in the
+ * database, so registry.db alone authenticates no one. */
+#define STORE_SECRET_NAME "auth.secret"
+#define STORE_KEY_PREFIX "tgf_"
+#define STORE_KEY_ID_HEX 16        /* the public id: 8 random bytes */
+#define STORE_KEY_SECRET_HEX 64    /* the secret: 32 random bytes */
+/* "tgf_<id>_<secret>" + NUL */
+#define STORE_KEY_MAX (4 + STORE_KEY_ID_HEX + 1 + STORE_KEY_SECRET_HEX + 1)
+#define STORE_KEY_DAYS_MAX 3650    /* expires_in_days at most */
+/* A key's last use is written at most this often (seconds). */
+#define STORE_KEY_TOUCH_S 60
+#define STORE_KEY_TOUCH_TEXT "60"
 
 enum store_status {
 	STORE_OK = 0,
@@ -44,6 +57,8 @@ enum store_status {
 	STORE_ERR_INVALID,     /* a bad name or artifact: err says what */
 	STORE_ERR_BUSY,        /* the database stayed locked too long */
 	STORE_ERR_IO,          /* file system or database failure */
+	STORE_ERR_DENIED,      /* a key that authenticates no one: the
+				  same status whatever the reason */
 	STORE__MAX
 };
 
@@ -87,6 +102,30 @@ struct store_active {
 	char name[STORE_NAME_MAX + 1];
 	long long version;
 	char checksum[STORE_CHECKSUM_HEX];
+};
+
+/* A user's roles, a bit set.  admin implies every other role. */
+enum store_role {
+	STORE_ROLE_READ = 1 << 0,
+	STORE_ROLE_PREDICT = 1 << 1,
+	STORE_ROLE_DEPLOY = 1 << 2,
+	STORE_ROLE_ADMIN = 1 << 3,
+	STORE_ROLE_ALL = (1 << 4) - 1
+};
+
+struct store_user {
+	char name[STORE_NAME_MAX + 1];
+	unsigned roles;                 /* enum store_role bits, as stored */
+	char created_at[STORE_TIME_MAX];
+};
+
+/* An API key as listed: never its secret. */
+struct store_key {
+	char id[STORE_KEY_ID_HEX + 1];
+	char user[STORE_NAME_MAX + 1];
+	char created_at[STORE_TIME_MAX];
+	char expires_at[STORE_TIME_MAX];   /* "": never */
+	char last_used_at[STORE_TIME_MAX]; /* "": never used */
 };
 
 #define STORE_WARN_UNUSED __attribute__((warn_unused_result))
@@ -206,6 +245,64 @@ const char *store_generation_path(const struct store *s);
 enum store_status store_seed(struct store *s, const char *name,
 			     const char *path, bool *seeded,
 			     struct store_error *err) STORE_WARN_UNUSED;
+
+/* ---- users and API keys ---- */
+
+/* True when name matches ^[a-z0-9][a-z0-9._-]{0,62}$. */
+bool store_user_name_ok(const char *name);
+
+/* "read" -> STORE_ROLE_READ ...; 0 for anything else. */
+unsigned store_role_parse(const char *name);
+/* The name of one role bit ("read" ...), or NULL. */
+const char *store_role_name(unsigned bit);
+/* True when roles (as stored) grant role: admin grants all. */
+bool store_roles_grant(unsigned roles, unsigned role);
+
+/* Creates a user with roles (a non-empty subset of STORE_ROLE_ALL).
+ * STORE_ERR_INVALID (name or roles), STORE_ERR_EXISTS. */
+enum store_status store_user_create(struct store *s, const char *name,
+				    unsigned roles, struct store_user *out,
+				    struct store_error *err)
+	STORE_WARN_UNUSED;
+enum store_status store_user_get(struct store *s, const char *name,
+				 struct store_user *out,
+				 struct store_error *err) STORE_WARN_UNUSED;
+/* Every user, by name (free()). */
+enum store_status store_user_list(struct store *s, struct store_user **out,
+				  size_t *n, struct store_error *err)
+	STORE_WARN_UNUSED;
+/* Deletes a user and their keys; bumps the generation (every process
+ * forgets what it knew of them).  STORE_ERR_NOT_FOUND. */
+enum store_status store_user_delete(struct store *s, const char *name,
+				    struct store_error *err)
+	STORE_WARN_UNUSED;
+
+/* Issues a key for user: key receives "tgf_<id>_<secret>", shown once
+ * and never stored (only its hash keyed with the server secret is).
+ * expires_in_days 0: no expiry; else 1..STORE_KEY_DAYS_MAX.  *out (may
+ * be NULL) lists it.  STORE_ERR_NOT_FOUND, STORE_ERR_INVALID. */
+enum store_status store_key_create(struct store *s, const char *user,
+				   long long expires_in_days,
+				   char key[STORE_KEY_MAX],
+				   struct store_key *out,
+				   struct store_error *err)
+	STORE_WARN_UNUSED;
+/* The keys of user, oldest first (free()).  STORE_ERR_NOT_FOUND. */
+enum store_status store_key_list(struct store *s, const char *user,
+				 struct store_key **out, size_t *n,
+				 struct store_error *err) STORE_WARN_UNUSED;
+/* Revokes (deletes) key id of user; bumps the generation.
+ * STORE_ERR_NOT_FOUND. */
+enum store_status store_key_delete(struct store *s, const char *user,
+				   const char *id, struct store_error *err)
+	STORE_WARN_UNUSED;
+/* Authenticates key[0..len) (any bytes): *out is its user.  A
+ * malformed, unknown, expired or revoked key is STORE_ERR_DENIED, all
+ * alike; the secret is compared in constant time.  Records the last use
+ * (at most every STORE_KEY_TOUCH_S). */
+enum store_status store_key_verify(struct store *s, const char *key,
+				   size_t len, struct store_user *out,
+				   struct store_error *err) STORE_WARN_UNUSED;
 
 /* Removes temporary files and unreferenced artifacts older than
  * STORE_GC_GRACE_S.  Run by the service at start, before any fork. */

@@ -78,6 +78,14 @@ if [ -d "$run" ]; then
 	find "$run" -mindepth 1 -maxdepth 1 ! -name registry -exec rm -rf {} +
 fi
 mkdir -p "$run/registry"
+# A new registry gets its first admin, whose key is printed once below (as
+# a notebook server prints its token): there is no default password.
+admin_key=
+if [ ! -e "$run/registry/registry.db" ]; then
+	admin_key=$("$top_builddir/tagifai" users create admin --role admin \
+		--registry "$run/registry" --quiet) ||
+		die "could not create the first admin in $run/registry"
+fi
 sh "$top_srcdir/www/error_pages.sh" "$run/errors" "$MAX_BODY"
 sbindir=$top_builddir
 if [ "$(id -u)" = 0 ]; then
@@ -89,6 +97,8 @@ if [ "$(id -u)" = 0 ]; then
 	cp "$MODEL" "$run/model/$(basename "$MODEL")"
 	cp -R "$WWWDIR" "$run/www"
 	chmod -R a+rX "$run"
+	# but the registry's server secret stays its owner's (0600)
+	[ ! -e "$run/registry/auth.secret" ] || chmod 600 "$run/registry/auth.secret"
 	sbindir=$run/sbin
 	MODEL=$run/model/$(basename "$MODEL")
 	WWWDIR=$run/www
@@ -124,4 +134,11 @@ echo "serve: TagIfAI API at http://127.0.0.1:$PORT/"
 echo "serve: API docs at    http://127.0.0.1:$PORT/docs"
 echo "serve: model $MODEL; logs in $run; Ctrl-C stops"
 echo "serve: model registry in $run/registry (tagifai models list --registry $run/registry)"
+if [ -n "$admin_key" ]; then
+	echo "serve: new registry: user 'admin', API key (shown once, keep it):"
+	echo "serve:     $admin_key"
+	echo "serve: e.g. curl -H \"Authorization: Bearer $admin_key\" http://127.0.0.1:$PORT/models"
+else
+	echo "serve: users and keys: tagifai users list --registry $run/registry"
+fi
 exec "$LIGHTTPD" -D -f "$run/lighttpd.conf"

@@ -27,6 +27,11 @@ teardown_file() {
 	"$(tool_path "$APACHE2")" -t -f "$STACK_DIR/apache2.conf" -d "$STACK_DIR/run"
 }
 
+@test "apache fcgid: the Authorization header reaches the application (CGIPassAuth On)" {
+	auth_reaches "$BASE" "$STACK_DIR/registry"
+	auth_reaches "$API" "$STACK_DIR/registry"
+}
+
 @test "apache fcgid: LimitRequestBody is the one body limit, FcgidMaxRequestLen above it" {
 	local len lim
 	len=$(awk '$1 == "FcgidMaxRequestLen" { print $2 }' "$STACK_DIR/apache-fcgid.conf")

@@ -26,6 +26,11 @@ teardown_file() {
 	"$(tool_path "$APACHE2")" -t -f "$STACK_DIR/apache2.conf" -d "$STACK_DIR/run"
 }
 
+@test "apache proxy_fcgi: the Authorization header reaches the application (CGIPassAuth On)" {
+	auth_reaches "$BASE" "$STACK_DIR/registry"
+	auth_reaches "$BASE/api" "$STACK_DIR/registry"
+}
+
 @test "apache proxy_fcgi: errors Apache answers itself are JSON, with the one body limit" {
 	[ "$(awk '$1 == "LimitRequestBody" { print $2; exit }' "$STACK_DIR/apache-proxy-fcgi.conf")" = "$TEST_MAX_BODY" ]
 	NUL_PATH_STATUS=404 contract_front_door_errors "$BASE"

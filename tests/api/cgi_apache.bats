@@ -25,6 +25,10 @@ teardown_file() {
 	"$(tool_path "$APACHE2")" -t -f "$STACK_DIR/apache2.conf" -d "$STACK_DIR/run"
 }
 
+@test "cgi apache: the Authorization header reaches the program (.htaccess CGIPassAuth On)" {
+	auth_reaches "$BASE" "$STACK_DIR/registry"
+}
+
 @test "cgi apache: .htaccess serves nothing else from cgi-bin" {
 	http GET "${BASE%/tagifai.cgi}/.htaccess"
 	expect_error 403

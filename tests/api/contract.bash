@@ -26,6 +26,8 @@ http() {
 	: > "$RESP_BODY"
 	local -a m=(-X "$method")
 	[ "$method" = HEAD ] && m=(-I)
+	# API_KEY (stack_admin_key): sent as a Bearer token when set
+	[ -z "${API_KEY:-}" ] || m+=(-H "Authorization: Bearer $API_KEY")
 	STATUS=$(curl -sS -m 60 "${m[@]}" -D "$RESP_HEAD" -o "$RESP_BODY" \
 		-w '%{http_code}' "$@" "$url") || { echo "curl failed: $method $url" >&2; return 1; }
 }

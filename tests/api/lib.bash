@@ -130,6 +130,33 @@ stack_rundir() {
 	echo "$d"
 }
 
+# A new admin in the registry DIR, made with the tool as an operator
+# would; prints the key (shown once).  The registry's files then belong
+# to the servers' user (the secret file is 0600).  Usage: stack_admin_key
+# DIR [NAME [ROLE]]
+stack_admin_key() {
+	local dir=$1 key
+	key=$("$top_builddir/tagifai" users create "${2:-admin}" --role "${3:-admin}" \
+		--registry "$dir" --quiet) || return 1
+	[ "$(id -u)" != 0 ] || chown -R "$(stack_user):$(stack_group)" "$dir" || return 1
+	printf '%s\n' "$key"
+}
+
+# The Authorization header reaches the application through the stack at
+# URL (an API base): GET /users/me with an admin's key of the registry DIR
+# is 200, without it or with a wrong one 401.  Usage: auth_reaches URL DIR
+auth_reaches() {
+	local url=$1 dir=$2 key code
+	key=$(stack_admin_key "$dir" "probe-$RANDOM$RANDOM") || return 1
+	code=$(curl -s -o "$STACK_DIR/me.json" -w '%{http_code}' -H "Authorization: Bearer $key" "$url/users/me")
+	[ "$code" = 200 ] || { echo "with the key: $code $(cat "$STACK_DIR/me.json")"; return 1; }
+	grep -q '"name":"probe-' "$STACK_DIR/me.json" || { cat "$STACK_DIR/me.json"; return 1; }
+	code=$(curl -s -o /dev/null -w '%{http_code}' "$url/users/me")
+	[ "$code" = 401 ] || { echo "without: $code"; return 1; }
+	code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer ${key}0" "$url/users/me")
+	[ "$code" = 401 ] || { echo "wrong key: $code"; return 1; }
+}
+
 # The model served by the tests: imported once per suite from the Python
 # peer's export (same classes, coefficients, threshold, args, performance).
 stack_model() {
@@ -485,7 +512,8 @@ stack_up_apache_proxy() {
 	CONF_MODEL=$model CONF_WWWDIR=$TEST_WWW \
 		render_conf "$top_srcdir/www/conf/apache-proxy-fcgi.conf" "$site" &&
 	stack_spawn_fcgi "$run/tagifai.sock" 2 "$STACK_DIR/sbin/tagifai-fcgi" \
-		--model "$model" --www "$TEST_WWW" --max-body "$TEST_MAX_BODY" &&
+		--model "$model" --www "$TEST_WWW" --max-body "$TEST_MAX_BODY" \
+		--registry "$(stack_rundir registry)" &&
 	apache_main_conf "$STACK_DIR/apache2.conf" "$port" "$run" event \
 		"$site" proxy proxy_fcgi alias rewrite &&
 	apache_start "$STACK_DIR/apache2.conf" "$run" &&

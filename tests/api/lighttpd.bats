@@ -32,6 +32,11 @@ teardown_file() {
 	"$(tool_path "$LIGHTTPD")" -tt -f "$STACK_DIR/lighttpd.conf"
 }
 
+@test "lighttpd: the Authorization header reaches the application" {
+	auth_reaches "$BASE" "$STACK_DIR/registry"
+	auth_reaches "$BASE/api" "$STACK_DIR/registry"
+}
+
 @test "lighttpd: errors the web server answers itself are JSON, with the one body limit" {
 	grep -qx "server.max-request-size = $((TEST_MAX_BODY / 1024))" "$STACK_DIR/lighttpd.conf"
 	contract_front_door_errors "$BASE"

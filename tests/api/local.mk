@@ -59,7 +59,8 @@ EXTRA_DIST += tests/api/service_cgi.bats tests/api/service_parity.test \
 # (registry_crash.test).
 REGISTRY_API_TESTS = tests/api/registry_lighttpd.bats \
 	tests/api/registry_nginx.bats tests/api/registry_cgi.bats \
-	tests/api/registry_load.bats tests/api/registry_crash.bats
+	tests/api/registry_load.bats tests/api/registry_crash.bats \
+	tests/api/users_cgi.bats
 TESTS += $(REGISTRY_API_TESTS)
 EXTRA_DIST += $(REGISTRY_API_TESTS) tests/api/registry_contract.bash \
 	tests/api/registry_load.py tests/api/registry_crash.py

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: MIT
 # tests/api/registry_cgi.bats - the model registry without a web server:
-# routes closed without --registry-open (401), without --registry (404),
+# routes closed without an API key (401), without --registry (401: no
+# users, so no key is valid),
 # a busy database (503 + Retry-After), a CGI process per request reading
 # the registry once, and `tagifai models` on the same registry.
 
@@ -22,13 +23,21 @@ setup_file() {
 
 setup() {
 	REG=$BATS_TEST_TMPDIR/registry
-	SERVICE_ARGS="--registry $REG --registry-open"
+	SERVICE_ARGS="--registry $REG"
+	admin_key
+}
+
+# An admin in $REG, made with the tool; cgi sends its key.
+admin_key() {
+	CGI_HTTP_AUTHORIZATION="Bearer $("$TOOL" users create admin --role admin \
+		--registry "$REG" --quiet)"
+	export CGI_HTTP_AUTHORIZATION
 }
 
 P='{"texts":[{"text":"Transfer learning with transformers for text classification."}]}'
 
-@test "registry routes answer 401 without --registry-open, prediction stays public" {
-	SERVICE_ARGS="--registry $REG"
+@test "registry routes answer 401 without an API key, prediction stays public" {
+	unset CGI_HTTP_AUTHORIZATION
 	local m
 	for m in "GET /models" "POST /models" "GET /models/tagifai" \
 		"DELETE /models/tagifai" "GET /models/tagifai/versions/1" \
@@ -37,6 +46,7 @@ P='{"texts":[{"text":"Transfer learning with transformers for text classificatio
 		cgi ${m% *} "${m#* }" '{}'
 		[ "$status_code" = 401 ] || { echo "$m: $status_code"; return 1; }
 		[ "$(jq_ 'd["detail"]')" = "Not authenticated" ]
+		[ "$(header WWW-Authenticate)" = 'Bearer realm="tagifai"' ]
 	done
 	cgi POST /models/tagifai/predict "$P"
 	[ "$status_code" = 200 ]
@@ -46,11 +56,12 @@ P='{"texts":[{"text":"Transfer learning with transformers for text classificatio
 	[ "$(header X-Model)" = tagifai-test/0.0.1 ]
 }
 
-@test "without --registry the registry routes answer 404 and /predict is the seed's" {
-	SERVICE_ARGS="--registry-open"
+@test "without --registry the registry routes answer 401 (no users) and /predict is the seed's" {
+	rm -rf "$REG"
+	SERVICE_ARGS=""
 	cgi GET /models
-	[ "$status_code" = 404 ]
-	[[ "$(jq_ 'd["detail"]')" == *"--registry"* ]]
+	[ "$status_code" = 401 ]
+	[ "$(header WWW-Authenticate)" = 'Bearer realm="tagifai"' ]
 	cgi POST /models/tagifai/predict "$P"
 	[ "$status_code" = 404 ]
 	[ ! -e "$REG" ]
@@ -172,6 +183,8 @@ PY
 		d=$(dirname "$d")
 	done
 	chmod -R a+rX "$REG" "$MODEL"
+	# the server secret stays its owner's (0600, else refused)
+	chmod 600 "$REG/auth.secret"
 	if [ "$(id -u)" = 0 ]; then
 		# root writes anywhere: ask as nobody
 		as=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
@@ -199,7 +212,8 @@ PY
 	mkdir -p "$fs"
 	mount -t tmpfs -o size=6m tmpfs "$fs"
 	REG=$fs/registry
-	SERVICE_ARGS="--registry $REG --registry-open"
+	SERVICE_ARGS="--registry $REG"
+	admin_key
 	cgi GET /models
 	[ "$status_code" = 200 ]
 	before=$(cat "$REG/registry.db" "$REG"/artifacts/* | sha256sum)

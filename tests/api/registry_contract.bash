@@ -3,8 +3,8 @@
 # doc/API.md), checked the same way through every stack.  Each registry_*
 # function takes a base URL, returns 0 when the contract holds, else prints
 # what differs (contract.bash's bad) and returns 1.  The stacks run with a
-# fresh registry (seeded with the stack's model as tagifai v1) and
-# --registry-open.  Functions build on each other's state in file order, as
+# fresh registry (seeded with the stack's model as tagifai v1) and an
+# admin's API key in API_KEY (stack_admin_key).  Functions build on each other's state in file order, as
 # the @test lines call them.
 # Needs: contract.bash loaded; REG_V1 REG_V2 (two artifacts with different
 # identities), ARTIFACTS_DIR (the scikit-learn export).
@@ -203,4 +203,34 @@ registry_openapi() {
 	expect_jq '.paths["/models/{model-name}/active-version"].put != null' &&
 	expect_jq '.paths["/models/{model-name}/versions/{version}/predict"].post != null' &&
 	expect_jq '.components.schemas.ModelCreate != null and .components.schemas.ActiveVersion != null'
+}
+
+# Users and API keys (issue 12) through the stack: the header reaches the
+# application, every users route, 401 and 403.  Needs API_KEY (an admin).
+registry_users() {
+	local base=$1 key id
+	API_KEY= http GET "$base/users/me" && expect_error 401 || return 1
+	[ "$(header WWW-Authenticate)" = 'Bearer realm="tagifai"' ] || { bad "WWW-Authenticate"; return 1; }
+	API_KEY="${API_KEY}0" http GET "$base/users/me" && expect_error 401 || return 1
+	http GET "$base/users/me" && expect_status 200 &&
+	expect_jq '.data.user.roles == ["admin"]' || return 1
+	post_json "$base/users" '{"name":"reader","roles":["read"]}' && expect_status 201 || return 1
+	post_json "$base/users" '{"name":"reader","roles":["read"]}' && expect_error 409 || return 1
+	post_json "$base/users" '{"name":"x","roles":["root"]}' && expect_status 422 || return 1
+	http GET "$base/users" && expect_status 200 &&
+	expect_jq '[.data.users[].name] | index("reader") != null' || return 1
+	http GET "$base/users/reader" && expect_status 200 || return 1
+	post_json "$base/users/reader/api-keys" '{"expires_in_days": 1}' && expect_status 201 || return 1
+	key=$(jq -r .data.api_key.key "$RESP_BODY")
+	id=$(jq -r .data.api_key.id "$RESP_BODY")
+	API_KEY=$key http GET "$base/models" && expect_status 200 || return 1
+	API_KEY=$key post_json "$base/models" '{"name":"nope"}' && expect_error 403 || return 1
+	API_KEY=$key http GET "$base/users" && expect_error 403 || return 1
+	API_KEY=$key http GET "$base/users/reader/api-keys" && expect_status 200 &&
+	expect_jq "[.data.api_keys[].id] == [\"$id\"]" || return 1
+	grep -q "${key:21}" "$RESP_BODY" && { bad "a listing shows the secret"; return 1; }
+	http DELETE "$base/users/reader/api-keys/$id" && expect_status 200 || return 1
+	API_KEY=$key http GET "$base/users/me" && expect_error 401 || return 1
+	http DELETE "$base/users/reader" && expect_status 200 || return 1
+	http GET "$base/users/reader" && expect_error 404
 }

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # tests/api/registry_lighttpd.bats - the model registry's routes through
 # lighttpd with the shipped www/conf/lighttpd.conf: its bin-path starts two
-# processes for / and two for /api, all on one registry (rendered with
-# --registry-open added), none under our master.
+# processes for / and two for /api, all on one registry, none under our
+# master.  The management routes are called with an admin's API key made
+# by `tagifai users create`.
 
 load lib
 load contract
@@ -15,11 +16,12 @@ setup_file() {
 	port=$(pick_port)
 	lighttpd=$(tool_path "$LIGHTTPD")
 	registry_artifacts
+	REG_DIR=$(stack_rundir registry)
+	API_KEY=$(stack_admin_key "$REG_DIR")
+	export API_KEY REG_DIR
 	CONF_PORT=$port CONF_RUNDIR=$(stack_rundir run) CONF_SBINDIR=$(stack_sbindir) \
-	CONF_MODEL=$(stack_model) CONF_WWWDIR=$TEST_WWW \
+	CONF_MODEL=$(stack_model) CONF_WWWDIR=$TEST_WWW CONF_REGISTRY=$REG_DIR \
 		render_conf "$top_srcdir/www/conf/lighttpd.conf" "$STACK_DIR/lighttpd.conf"
-	sed -i "s|--max-upload $TEST_MAX_UPLOAD|& --registry-open|" "$STACK_DIR/lighttpd.conf"
-	grep -q -- --registry-open "$STACK_DIR/lighttpd.conf"
 	"$lighttpd" -tt -f "$STACK_DIR/lighttpd.conf"
 	stack_launch lighttpd "$lighttpd" -D -f "$STACK_DIR/lighttpd.conf"
 	wait_ready "http://127.0.0.1:$port/"
@@ -31,6 +33,7 @@ teardown_file() {
 }
 
 @test "registry lighttpd: the seed model is tagifai version 1, active" { registry_seeded "$BASE"; }
+@test "registry lighttpd: users and API keys: every users route, 401 with WWW-Authenticate, 403, revocation" { registry_users "$BASE"; }
 @test "registry lighttpd: POST /models creates (201, Location), 409 on a taken name" { registry_create "$BASE"; }
 @test "registry lighttpd: POST /models answers 422 for bad names and bodies" { registry_create_invalid "$BASE"; }
 @test "registry lighttpd: GET /models?name_contains= filters" { registry_list_filter "$BASE/api"; }

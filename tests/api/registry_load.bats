@@ -17,7 +17,9 @@ setup_file() {
 	stack_init "$LIGHTTPD"
 	registry_artifacts
 	REG_DIR=$(stack_rundir registry)
-	sv_master 4 --registry "$REG_DIR" --registry-open \
+	API_KEY=$(stack_admin_key "$REG_DIR")
+	export API_KEY
+	sv_master 4 --registry "$REG_DIR" \
 		--max-upload "$TEST_MAX_UPLOAD"
 	sv_lighttpd
 	export REG_DIR

@@ -14,6 +14,7 @@ noting the time and sending, long enough for the next PUT to land.)
 Prints one line of figures; exits 1 with the offending requests otherwise.
 """
 import http.client
+import os
 import json
 import sys
 import threading
@@ -62,7 +63,8 @@ def main():
         v = 2 if i % 2 == 0 else 1
         t0 = time.monotonic()
         c.request("PUT", f"{prefix}/models/{model}/active-version",
-                  json.dumps({"version": v}), {"Content-Type": "application/json"})
+                  json.dumps({"version": v}), {"Content-Type": "application/json",
+                                               "Authorization": "Bearer " + os.environ["API_KEY"]})
         r = c.getresponse()
         r.read()
         t1 = time.monotonic()

@@ -19,13 +19,15 @@ setup_file() {
 	[ "$(id -u)" != 0 ] || chown "$(stack_user):$(stack_group)" "$run/tmp"
 	model=$(stack_model)
 	registry_artifacts
+	REG_DIR=$(stack_rundir registry)
+	API_KEY=$(stack_admin_key "$REG_DIR")
+	export API_KEY REG_DIR
 	CONF_PORT=$port CONF_RUNDIR=$run CONF_SBINDIR=$(stack_sbindir) \
 	CONF_MODEL=$model CONF_WWWDIR=$TEST_WWW \
 		render_conf "$top_srcdir/www/conf/nginx.conf" "$STACK_DIR/nginx.conf"
 	stack_spawn_fcgi "$run/tagifai.sock" 2 "$STACK_DIR/sbin/tagifai-fcgi" \
 		--model "$model" --www "$TEST_WWW" --max-body "$TEST_MAX_BODY" \
-		--max-upload "$TEST_MAX_UPLOAD" --registry "$(stack_rundir registry)" \
-		--registry-open
+		--max-upload "$TEST_MAX_UPLOAD" --registry "$REG_DIR"
 	stack_launch nginx "$nginx" -p "$run" -c "$STACK_DIR/nginx.conf" \
 		-e "$run/nginx-error.log" -g 'daemon off;'
 	wait_ready "http://127.0.0.1:$port/"
@@ -37,6 +39,7 @@ teardown_file() {
 }
 
 @test "registry nginx: the seed model is tagifai version 1, active" { registry_seeded "$BASE"; }
+@test "registry nginx: users and API keys: every users route, 401 with WWW-Authenticate, 403, revocation" { registry_users "$BASE"; }
 @test "registry nginx: POST /models creates (201, Location), 409 on a taken name" { registry_create "$BASE"; }
 @test "registry nginx: POST /models answers 422 for bad names and bodies" { registry_create_invalid "$BASE"; }
 @test "registry nginx: GET /models?name_contains= filters" { registry_list_filter "$BASE/api"; }

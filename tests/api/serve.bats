@@ -40,6 +40,17 @@ teardown_file() {
 	grep -qF "http://127.0.0.1:$SERVE_PORT/docs" "$STACK_DIR/serve.out"
 }
 
+@test "serve: a new registry gets an admin whose key is printed once and opens the management routes" {
+	local key
+	[ "$(grep -c 'API key (shown once' "$STACK_DIR/serve.out")" = 1 ]
+	key=$(sed -n 's/^serve: *\(tgf_[0-9a-f_]*\)$/\1/p' "$STACK_DIR/serve.out")
+	[[ "$key" =~ ^tgf_[0-9a-f]{16}_[0-9a-f]{64}$ ]]
+	http GET "$BASE/models" && expect_error 401
+	API_KEY=$key http GET "$BASE/models" && expect_status 200
+	API_KEY=$key http GET "$BASE/users/me" && expect_jq '.data.user.name == "admin"'
+	! grep -qF "${key:21}" "$SERVE_RUN/registry/registry.db"
+}
+
 @test "serve: runs in the foreground (the recorded pid is lighttpd -D)" {
 	local pid
 	pid=$(awk '$3 == "serve" { print $1 }' "$STACK_DIR/pids")

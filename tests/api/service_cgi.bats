@@ -355,8 +355,12 @@ cgi_no_length() {
 @test "GET /openapi.json describes every API route with its tags" {
 	cgi GET /openapi.json
 	[ "$status_code" = 200 ]
-	[ "$(jq_ 'sorted(d["paths"])')" = '["/", "/args", "/args/{arg}", "/health/live", "/health/ready", "/models", "/models/{model-name}", "/models/{model-name}/activations", "/models/{model-name}/active-version", "/models/{model-name}/predict", "/models/{model-name}/versions", "/models/{model-name}/versions/{version}", "/models/{model-name}/versions/{version}/predict", "/performance", "/predict"]' ]
+	[ "$(jq_ 'sorted(d["paths"])')" = '["/", "/args", "/args/{arg}", "/health/live", "/health/ready", "/models", "/models/{model-name}", "/models/{model-name}/activations", "/models/{model-name}/active-version", "/models/{model-name}/predict", "/models/{model-name}/versions", "/models/{model-name}/versions/{version}", "/models/{model-name}/versions/{version}/predict", "/performance", "/predict", "/users", "/users/me", "/users/{user-name}", "/users/{user-name}/api-keys", "/users/{user-name}/api-keys/{key-id}"]' ]
 	[ "$(jq_ 'd["info"]["title"]')" = "TagIfAI - Made With ML" ]
+	# the management routes carry the bearer scheme (Swagger UI's Authorize)
+	[ "$(jq_ 'd["paths"]["/models"]["post"]["security"]')" = '[{"APIKey": []}]' ]
+	[ "$(jq_ 'd["paths"]["/models"]["post"]["x-role"]')" = deploy ]
+	[ "$(jq_ '"security" in d["paths"]["/predict"]["post"]')" = false ]
 	[ "$(jq_ 'd["servers"]')" = '[{"url": "/"}]' ]
 	[ "$(jq_ 'sorted(d["paths"]["/predict"]["post"]["responses"])')" = '["200", "413", "415", "422"]' ]
 }

@@ -171,7 +171,9 @@ async function swaggerOp(page, method, path) {
 async function swaggerRegistry(browser, prefix, name) {
     const { context, page, problems } = await newPage(browser);
     const model = `swagger-${Date.now() % 100000}`;
+    const auth = { Authorization: `Bearer ${process.env.TAGIFAI_TEST_API_KEY}` };
     try {
+        await context.setExtraHTTPHeaders(auth);
         await page.goto(`${origin}${prefix}/docs`);
         let op = await swaggerOp(page, 'post', '/models');
         await op.locator('textarea.body-param__text').fill(JSON.stringify({ name: model }));
@@ -191,7 +193,8 @@ async function swaggerRegistry(browser, prefix, name) {
         ]);
         assert(response.status() === 201,
             `the upload from Swagger UI got HTTP ${response.status()} (${response.request().headers()['content-type']})`);
-        const shown = await fetch(`${origin}${prefix}/models/${model}`).then((r) => r.json());
+        const shown = await fetch(`${origin}${prefix}/models/${model}`, { headers: auth })
+            .then((r) => r.json());
         const version = shown.data.model.latest_version;
         assert(version === 1, `the upload became version ${version}, not 1`);
         await shot(page, name, false);
@@ -265,11 +268,14 @@ async function demoPredicts(browser, prefix, name) {
     }
 }
 
-// With the registry listing models, the demo offers a picker; the model
+// With the registry listing models to the visitor (an API key with
+// the read role), the demo offers a picker; the model
 // picked answers (POST /models/NAME/predict, named in X-Model).
 async function demoPicksModel(browser, prefix, name) {
     const { context, page, problems } = await newPage(browser);
     try {
+        // GET /models needs the read role: a visitor with a key sees it.
+        await context.setExtraHTTPHeaders({ Authorization: `Bearer ${process.env.TAGIFAI_TEST_API_KEY}` });
         await page.goto(`${origin}${prefix}/demo`);
         await page.locator('#model-pick').waitFor();
         await page.locator('#model-select').selectOption('tagifai');

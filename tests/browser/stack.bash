@@ -26,7 +26,7 @@ BATS_FILE_TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/tagifai-browser.XXXXXX") || exit 1
 # Start the stack; on success set BASE and return 0.  On failure print the
 # cause (and the servers' logs) on stderr and return 1.
 browser_stack_start() {
-	local port lighttpd www=$top_builddir/www-root
+	local port lighttpd reg www=$top_builddir/www-root
 	[ -f "$www/demo.html" ] && [ -f "$www/static/vendor/swagger-ui-bundle.js" ] ||
 		{ echo "$www is incomplete: run make first" >&2; return 1; }
 	stack_init "$LIGHTTPD" || return 1
@@ -35,14 +35,15 @@ browser_stack_start() {
 	cp -R "$www" "$STACK_DIR/www" && chmod -R a+rX "$STACK_DIR/www" || return 1
 	port=$(pick_port) || return 1
 	lighttpd=$(tool_path "$LIGHTTPD") || return 1
+	# The registry's management routes, for Swagger UI's "Try it out" on
+	# them: an admin's API key.
+	reg=$(stack_rundir registry) || return 1
+	TAGIFAI_TEST_API_KEY=$(stack_admin_key "$reg") || return 1
+	export TAGIFAI_TEST_API_KEY
 	CONF_PORT=$port CONF_RUNDIR=$(stack_rundir run) \
 	CONF_SBINDIR=$(stack_sbindir) CONF_MODEL=$(stack_model) \
-	CONF_WWWDIR=$STACK_DIR/www \
+	CONF_WWWDIR=$STACK_DIR/www CONF_REGISTRY=$reg \
 		render_conf "$top_srcdir/www/conf/lighttpd.conf" "$STACK_DIR/lighttpd.conf" ||
-		return 1
-	# The registry's management routes, for Swagger UI's "Try it out" on
-	# them (no users and API keys yet: --registry-open).
-	sed -i "s|--max-upload $TEST_MAX_UPLOAD|& --registry-open|" "$STACK_DIR/lighttpd.conf" ||
 		return 1
 	TAGIFAI_TEST_ARTIFACT=$(stack_model) || return 1
 	export TAGIFAI_TEST_ARTIFACT

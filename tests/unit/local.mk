@@ -21,6 +21,8 @@ tests_unit_util_status_test_LDADD = $(UTIL_LIBS)
 # store/: the registry over SQLite, in a scratch directory.
 UNIT_TESTS += tests/unit/store_test
 tests_unit_store_test_LDADD = $(STORE_LIBS)
+UNIT_TESTS += tests/unit/users_test
+tests_unit_users_test_LDADD = $(STORE_LIBS)
 
 # core/: the cleaner (clean_test checks fixed cases; clean_tool feeds
 # tests/clean_parity.test), the inference path against scikit-learn values

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fcgi/options.h"
+#include "fcgi/route.h"
 #include "tests/unit/tap.h"
 
 static const char *const env_names[] = {
@@ -15,7 +16,7 @@ static const char *const env_names[] = {
 	"TAGIFAI_MAX_BODY", "TAGIFAI_WORKERS", "TAGIFAI_MAX_TEXTS",
 	"TAGIFAI_MAX_TEXT_CHARS", "TAGIFAI_ACCESS_LOG", "TAGIFAI_LOG_FORMAT",
 	"TAGIFAI_METRICS_DIR", "TAGIFAI_REGISTRY", "TAGIFAI_DEFAULT_MODEL",
-	"TAGIFAI_MAX_UPLOAD", "TAGIFAI_REGISTRY_OPEN",
+	"TAGIFAI_MAX_UPLOAD", "TAGIFAI_REQUIRE_AUTH",
 };
 
 static void
@@ -224,17 +225,19 @@ registry_options_should_parse(void)
 
 	clear_env();
 	tap_ok(parse(&o, err, NULL) == SERVICE_OK &&
-	       o.cfg.registry_dir == NULL && !o.cfg.registry_open &&
+	       o.cfg.registry_dir == NULL && o.cfg.require_auth == 0 &&
 	       strcmp(o.cfg.default_model, APP_DEFAULT_MODEL_NAME) == 0 &&
 	       o.cfg.max_upload == APP_DEFAULT_MAX_UPLOAD,
-	       "the registry is off by default, closed, 64 MiB uploads");
+	       "the registry is off by default, prediction open, 64 MiB "
+	       "uploads");
 	setenv("TAGIFAI_REGISTRY", "/env/reg", 1);
-	setenv("TAGIFAI_REGISTRY_OPEN", "1", 1);
+	setenv("TAGIFAI_REQUIRE_AUTH", "predict", 1);
 	setenv("TAGIFAI_MAX_UPLOAD", "1024", 1);
 	tap_ok(parse(&o, err, NULL) == SERVICE_OK &&
 	       strcmp(o.cfg.registry_dir, "/env/reg") == 0 &&
-	       o.cfg.registry_open && o.cfg.max_upload == 1024,
-	       "TAGIFAI_REGISTRY, _REGISTRY_OPEN and _MAX_UPLOAD apply");
+	       o.cfg.require_auth == ROUTE_GATE_PREDICT &&
+	       o.cfg.max_upload == 1024,
+	       "TAGIFAI_REGISTRY, _REQUIRE_AUTH and _MAX_UPLOAD apply");
 	tap_ok(parse(&o, err, "--registry", "/cli/reg", "--default-model",
 		     "large-2", "--max-upload", "2048", NULL) == SERVICE_OK &&
 	       strcmp(o.cfg.registry_dir, "/cli/reg") == 0 &&
@@ -249,8 +252,17 @@ registry_options_should_parse(void)
 		       SERVICE_ERR_USAGE &&
 	       parse(&o, err, "--max-upload", "1073741824", NULL) == SERVICE_OK,
 	       "--max-upload is 1 to 1 GiB");
-	tap_ok(parse(&o, err, "--registry-open", NULL) == SERVICE_OK &&
-	       o.cfg.registry_open, "--registry-open opens the routes");
+	tap_ok(parse(&o, err, "--registry-open", NULL) == SERVICE_ERR_USAGE,
+	       "--registry-open is gone: every management route needs a key");
+	tap_ok(parse(&o, err, "--require-auth", "predict,metrics", NULL) ==
+	       SERVICE_OK && o.cfg.require_auth == (ROUTE_GATE_PREDICT |
+						  ROUTE_GATE_METRICS) &&
+	       parse(&o, err, "--require-auth", "metrics", NULL) ==
+	       SERVICE_OK && o.cfg.require_auth == ROUTE_GATE_METRICS,
+	       "--require-auth closes predict and/or metrics");
+	tap_ok(parse(&o, err, "--require-auth", "predict,admin", NULL) ==
+	       SERVICE_ERR_USAGE && strstr(err, "'admin'") != NULL,
+	       "--require-auth refuses anything else: %s", err);
 }
 
 int

@@ -133,30 +133,43 @@ route_table_rows_should_be_well_formed(void)
 		       r->role < ROLE__MAX,
 		       "row %zu (%s) should have a valid pattern, one "
 		       "method, a handler and a role", i, r->pattern);
-		/* Nothing authenticates yet: only the registry's routes
-		 * are closed, and --registry-open opens them. */
-		tap_ok(route_open(r, true) &&
-		       (route_open(r, false) ||
-			strncmp(r->pattern, "/models", 7) == 0),
-		       "row %s should be open until users exist, or a "
-		       "registry route", r->pattern);
+		/* Management routes always need their role; only the
+		 * seed's, the pages, health, prediction and /metrics are
+		 * public, the last two until --require-auth. */
+		tap_ok(route_needs(r, ROUTE_GATE_PREDICT | ROUTE_GATE_METRICS)
+		       != ROLE_PUBLIC || (strncmp(r->pattern, "/models", 7) != 0
+		       && strncmp(r->pattern, "/users", 6) != 0 &&
+		       strcmp(r->pattern, "/predict") != 0 &&
+		       strcmp(r->pattern, "/metrics") != 0),
+		       "row %s %s: a registry, user, prediction or metrics "
+		       "route can be closed", r->pattern,
+		       route_openapi_method(r->methods));
+		tap_ok(r->gate == ROUTE_GATE_NONE || r->role != ROLE_PUBLIC,
+		       "row %s: a gate closes to a role", r->pattern);
 	}
 }
 
-/* A row that needs a role is closed while nothing authenticates. */
+/* A row needs its role; a gated row only once its gate is closed. */
 static void
-route_open_should_refuse_every_role_but_public(void)
+route_needs_should_follow_role_and_gate(void)
 {
 	for (int role = 0; role < ROLE__MAX; role++) {
 		struct route r = { "/x", METHOD_GET_HEAD, NULL,
 				   (enum route_role)role, NULL,
-				   ROUTE_BODY_JSON };
+				   ROUTE_BODY_JSON, ROUTE_GATE_NONE };
 
-		tap_ok(route_open(&r, false) == (role == ROLE_PUBLIC),
-		       "role %d should be %s", role,
-		       role == ROLE_PUBLIC ? "open" : "closed");
-		tap_ok(route_open(&r, true), "role %d should be open with "
-		       "--registry-open", role);
+		tap_ok(route_needs(&r, 0) == (enum route_role)role &&
+		       route_needs(&r, ROUTE_GATE_PREDICT) ==
+		       (enum route_role)role, "role %d always applies", role);
+	}
+	{
+		struct route r = { "/p", METHOD_POST, NULL, ROLE_PREDICT,
+				   NULL, ROUTE_BODY_JSON, ROUTE_GATE_PREDICT };
+
+		tap_ok(route_needs(&r, 0) == ROLE_PUBLIC &&
+		       route_needs(&r, ROUTE_GATE_METRICS) == ROLE_PUBLIC &&
+		       route_needs(&r, ROUTE_GATE_PREDICT) == ROLE_PREDICT,
+		       "a gated route is public until its gate is closed");
 	}
 }
 
@@ -532,7 +545,7 @@ int
 main(void)
 {
 	route_table_rows_should_be_well_formed();
-	route_open_should_refuse_every_role_but_public();
+	route_needs_should_follow_role_and_gate();
 	route_pattern_ok_should_check_the_syntax();
 	route_find_should_match_the_table();
 	route_find_should_not_redirect_very_long_paths();
