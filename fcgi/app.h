@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "fcgi/app_model.h"
+#include "fcgi/auth.h"
 #include "fcgi/registry.h"
 #include "fcgi/status.h"
 #include "fcgi/www.h"
@@ -67,6 +68,7 @@ struct app {
 	struct www www;
 	char www_notes[APP_WWW_NOTES_MAX];
 	int stats_model;              /* the served model's index in cfg.stats */
+	struct auth_cache auth;       /* verified API keys (fcgi/auth.h) */
 };
 
 /* Opens the model, and unless cfg->lazy, parses the reports and loads

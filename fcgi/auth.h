@@ -4,18 +4,45 @@
  * whether they hold the role a route needs (fcgi/route.h).
  *
  * Checked by dispatch right after routing and the method, before the
- * body is read.  Nothing is cached: every check reads the store, so a
- * revoked key or a deleted user is refused by every process as soon as
- * the DELETE commits.  The key is never copied, logged or echoed.
+ * body is read.  A process remembers the keys it verified (struct
+ * auth_cache: their 128-bit SipHash (libsodium crypto_shorthash_
+ * siphashx24) keyed with a random key of the process, not the keys: a
+ * forgery must guess 124 bits per try) only while the registry's generation stays the same
+ * (registry.changes): a revocation or a user's deletion bumps it, and
+ * every worker forgets before the DELETE's answer is sent (the shared
+ * page), other processes within REGISTRY_POLL_MS (the generation file).
+ * An entry is also re-verified at least every STORE_KEY_TOUCH_S (which
+ * records the key's last use) and never outlives the key's expiry.  The
+ * key is never copied, logged or echoed.
  */
 #ifndef FCGI_AUTH_H
 #define FCGI_AUTH_H
 
+#include <stdbool.h>
+
 #include "fcgi/respond.h"
 #include "fcgi/route.h"
+#include "store/store.h"
+
+#define AUTH_CACHE_MAX 16     /* verified keys a process remembers */
 
 struct app;
 struct request;
+
+struct auth_entry {
+	bool used;
+	unsigned char digest[16];       /* the key, hashed with cache key */
+	struct store_user user;
+	long long verified_s;           /* when the store said yes */
+	unsigned long long changes;     /* registry.changes then */
+};
+
+struct auth_cache {
+	bool keyed;
+	unsigned char key[16];          /* random, this process's own */
+	struct auth_entry e[AUTH_CACHE_MAX];
+	size_t next;                    /* the entry replaced next */
+};
 
 #define AUTH_REALM "Bearer realm=\"tagifai\""
 /* An Authorization header longer than this is refused unread. */

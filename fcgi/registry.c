@@ -265,6 +265,7 @@ refresh_now(struct registry *r, unsigned long long gen)
 	struct store_error err = { "" };
 	char path[4096];
 
+	r->changes++;
 	snprintf(path, sizeof(path), "%s/" STORE_GENERATION_NAME, r->dir);
 	/* Noted before reading: a change committed meanwhile is seen at
 	 * the next check. */

@@ -75,6 +75,10 @@ struct registry {
 	struct registry_entry cache[REGISTRY_CACHE_MAX];
 	int dflt;                      /* cache index of the default, or -1 */
 	unsigned long long tick;
+	/* Incremented whenever a change is noticed (before reloading):
+	 * what a process caches from the store (fcgi/auth.c's verified
+	 * keys) is valid only while it stays the same. */
+	unsigned long long changes;
 };
 
 /* Opens the registry in dir (store_open), registers seed_path as version

@@ -314,6 +314,8 @@ handle_user_delete(struct app *app, struct request *req,
 		models_refuse(res, st, &err);
 		return;
 	}
+	/* Every worker forgets the user's keys before this answer. */
+	registry_changed(&app->reg);
 	add_key(&b, "{\"deleted\":", name);
 	util_buf_adds(&b, "}");
 	answer(res, req, 200, &b);
@@ -425,6 +427,8 @@ handle_key_delete(struct app *app, struct request *req,
 		models_refuse(res, st, &err);
 		return;
 	}
+	/* Every worker forgets the key before this answer. */
+	registry_changed(&app->reg);
 	add_key(&b, "{\"revoked\":", id);
 	util_buf_adds(&b, "}");
 	answer(res, req, 200, &b);

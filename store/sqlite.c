@@ -1804,7 +1804,8 @@ store_key_verify(struct store *s, const char *key, size_t len,
 	st = prepare(s, "SELECT u.name, u.roles, u.created_at, k.hash, "
 		     "k.expires_at IS NOT NULL AND k.expires_at <= " NOW ", "
 		     "k.last_used_at IS NULL OR k.last_used_at <= "
-		     "strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?2) "
+		     "strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?2), "
+		     "coalesce(strftime('%s', k.expires_at), 0) "
 		     "FROM api_keys k JOIN users u ON u.name = k.user "
 		     "WHERE k.id=?1", &q, err);
 	if (st != STORE_OK)
@@ -1822,6 +1823,7 @@ store_key_verify(struct store *s, const char *key, size_t len,
 		read_user(q, out);
 		ok = sqlite3_column_int(q, 4) == 0;
 		touch = sqlite3_column_int(q, 5) != 0;
+		out->key_expires_s = sqlite3_column_int64(q, 6);
 	}
 	sqlite3_finalize(q);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)

@@ -117,6 +117,9 @@ struct store_user {
 	char name[STORE_NAME_MAX + 1];
 	unsigned roles;                 /* enum store_role bits, as stored */
 	char created_at[STORE_TIME_MAX];
+	/* Set by store_key_verify: the key's expiry in seconds since the
+	 * epoch, 0 for none. */
+	long long key_expires_s;
 };
 
 /* An API key as listed: never its secret. */

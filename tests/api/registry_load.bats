@@ -61,3 +61,29 @@ teardown_file() {
 		[ "$(header X-Model)" = large/2 ] || { bad "X-Model $(header X-Model)"; return 1; }
 	done
 }
+
+@test "registry load: a revoked key is refused by every worker once the DELETE has answered" {
+	local key id i
+	post_json "$BASE/users" '{"name":"loader","roles":["read"]}' && expect_status 201
+	post_json "$BASE/users/loader/api-keys" '{}' && expect_status 201
+	key=$(jq -r .data.api_key.key "$RESP_BODY")
+	id=$(jq -r .data.api_key.id "$RESP_BODY")
+	# every worker verifies and remembers the key
+	for ((i = 0; i < 40; i++)); do
+		API_KEY=$key http GET "$BASE/users/me" && expect_status 200 || return 1
+	done
+	http DELETE "$BASE/users/loader/api-keys/$id" && expect_status 200
+	for ((i = 0; i < 40; i++)); do
+		API_KEY=$key http GET "$BASE/users/me" && expect_error 401 || return 1
+	done
+	# and a deleted user's keys
+	post_json "$BASE/users/loader/api-keys" '{}' && expect_status 201
+	key=$(jq -r .data.api_key.key "$RESP_BODY")
+	for ((i = 0; i < 40; i++)); do
+		API_KEY=$key http GET "$BASE/users/me" && expect_status 200 || return 1
+	done
+	http DELETE "$BASE/users/loader" && expect_status 200
+	for ((i = 0; i < 40; i++)); do
+		API_KEY=$key http GET "$BASE/users/me" && expect_error 401 || return 1
+	done
+}
