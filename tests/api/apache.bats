@@ -279,18 +279,26 @@ app_procs() {
 }
 
 @test "apache fcgid: a killed tagifai-fcgi process is replaced and requests keep succeeding" {
-	local victim i code ok=0 t0 t1 after
+	local victim i code ok=0 late_failures=0 t0 t1 after
 	victim=$(app_procs | head -n 1)
 	[ -n "$victim" ]
 	t0=$(date +%s%N)
 	kill -KILL "$victim"
 	# every request after the kill is answered (mod_fcgid uses a live
-	# process or starts one on demand); bounded: 50 requests
+	# process or starts one on demand), but for the first: sent at once,
+	# it may still be handed to the dead process before mod_fcgid's
+	# process manager has noticed, and mod_fcgid then answers 500 (seen
+	# about once in 15 runs under load).  Bounded: 50 requests.
 	for ((i = 0; i < 50; i++)); do
 		code=$(curl -s -o /dev/null -m 20 -w '%{http_code}' -X POST \
 			-H 'Content-Type: application/json' \
 			-d '{"texts":[{"text":"Transfer learning with BERT"}]}' "$BASE/predict") || true
-		if [ "$code" = 200 ]; then ok=$((ok + 1)); else echo "# request $i after the kill: $code" >&3; fi
+		if [ "$code" = 200 ]; then
+			ok=$((ok + 1))
+		else
+			echo "# request $i after the kill: $code" >&3
+			[ "$i" = 0 ] || late_failures=$((late_failures + 1))
+		fi
 	done
 	# a process other than the victim serves (30 s at most)
 	for ((i = 0; i < 300; i++)); do
@@ -300,7 +308,8 @@ app_procs() {
 	done
 	t1=$(date +%s%N)
 	echo "# $ok of 50 answered after kill -9 of $victim; serving: $(app_procs | tr '\n' ' ')(checked after $(( (t1 - t0) / 1000000 )) ms)" >&3
-	[ "$ok" -eq 50 ]
+	[ "$late_failures" -eq 0 ]
+	[ "$ok" -ge 49 ]
 	[ -n "$after" ]
 	[ "$(pid_state "$victim")" = "" ] || [ "$(pid_state "$victim")" = Z ]
 }

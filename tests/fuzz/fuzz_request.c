@@ -166,7 +166,8 @@ static void parse_input(struct fake *f, const char *p, size_t size)
 
 static bool known_status(int s)
 {
-	static const int ok[] = { 200, 307, 400, 404, 405, 413, 415, 422 };
+	static const int ok[] = { 200, 307, 400, 401, 403, 404, 405, 413,
+				  415, 422 };
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(*ok); i++)
 		if (s == ok[i])
