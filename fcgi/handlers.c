@@ -42,12 +42,12 @@ handlers_envelope_status(struct response *res, const struct request *req,
 
 void
 handlers_envelope_buf(struct response *res, const struct request *req,
-		      struct util_buf *data)
+		      int status, struct util_buf *data)
 {
 	if (data->st != UTIL_OK)
 		respond_error(res, HTTP_ERR_INTERNAL);
 	else
-		handlers_envelope(res, req, data->data);
+		handlers_envelope_status(res, req, status, data->data);
 	util_buf_free(data);
 }
 
@@ -85,7 +85,7 @@ wrap(struct response *res, const struct request *req,
 	util_buf_adds(&b, ":");
 	util_buf_adds(&b, json);
 	util_buf_adds(&b, "}");
-	handlers_envelope_buf(res, req, &b);
+	handlers_envelope_buf(res, req, 200, &b);
 }
 
 /* performance.get(filter, performance); the last filter= wins. */

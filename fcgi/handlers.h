@@ -25,10 +25,10 @@ route_handler handle_static;       /* GET /static/{file:path} */
 /* Sets res to a 200 envelope around data_json. */
 void handlers_envelope(struct response *res, const struct request *req,
 		       const char *data_json);
-/* handlers_envelope with data's JSON, or 500 when building it ran out of
- * room; frees data either way. */
+/* handlers_envelope_status with data's JSON, or 500 when building it ran
+ * out of room; frees data either way. */
 void handlers_envelope_buf(struct response *res, const struct request *req,
-			   struct util_buf *data);
+			   int status, struct util_buf *data);
 
 /* The same with another 2xx status (201 Created). */
 void handlers_envelope_status(struct response *res, const struct request *req,

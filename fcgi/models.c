@@ -99,19 +99,6 @@ models_unprocessable(struct response *res, const char *field, const char *msg,
 }
 
 static void
-answer(struct response *res, const struct request *req, int status,
-       struct util_buf *b)
-{
-	if (b->st != UTIL_OK) {
-		util_buf_free(b);
-		respond_error(res, HTTP_ERR_INTERNAL);
-		return;
-	}
-	handlers_envelope_status(res, req, status, b->data);
-	util_buf_free(b);
-}
-
-static void
 add_int_or_null(struct util_buf *b, long long v)
 {
 	char num[32];
@@ -259,7 +246,7 @@ handle_models_list(struct app *app, struct request *req,
 	}
 	util_buf_adds(&b, "]}");
 	store_models_free(m, n);
-	answer(res, req, 200, &b);
+	handlers_envelope_buf(res, req, 200, &b);
 }
 
 /* Location: {prefix}/models/{name}[/versions/{version}] */
@@ -325,7 +312,7 @@ handle_models_create(struct app *app, struct request *req,
 	add_model(&b, &m);
 	util_buf_adds(&b, "}}");
 	store_model_clear(&m);
-	answer(res, req, 201, &b);
+	handlers_envelope_buf(res, req, 201, &b);
 	if (res->status == 201)
 		location(res, req, name->valuestring, 0);
 out:
@@ -369,7 +356,7 @@ handle_model_get(struct app *app, struct request *req,
 	util_buf_adds(&b, "]}}");
 	store_model_clear(&m);
 	store_versions_free(v, n);
-	answer(res, req, 200, &b);
+	handlers_envelope_buf(res, req, 200, &b);
 }
 
 void
@@ -391,7 +378,7 @@ handle_model_delete(struct app *app, struct request *req,
 	registry_changed(&app->reg);
 	add_key(&b, "{\"deleted\":", t.name);
 	util_buf_adds(&b, "}");
-	answer(res, req, 200, &b);
+	handlers_envelope_buf(res, req, 200, &b);
 }
 
 /* The media type of the request, without parameters, in type[]. */
@@ -489,7 +476,7 @@ handle_version_upload(struct app *app, struct request *req,
 	util_buf_adds(&b, ",\"version\":");
 	add_version(&b, &v);
 	util_buf_adds(&b, "}}");
-	answer(res, req, created ? 201 : 200, &b);
+	handlers_envelope_buf(res, req, created ? 201 : 200, &b);
 	if (res->status == 201)
 		location(res, req, t.name, v.version);
 	store_version_clear(&v);
@@ -537,7 +524,7 @@ handle_version_get(struct app *app, struct request *req,
 	util_buf_adds(&b, e->model.reports.args_json);
 	util_buf_adds(&b, "}}");
 	store_version_clear(&v);
-	answer(res, req, 200, &b);
+	handlers_envelope_buf(res, req, 200, &b);
 }
 
 void
@@ -561,7 +548,7 @@ handle_version_delete(struct app *app, struct request *req,
 	add_key(&b, "{\"model\":", t.name);
 	snprintf(num, sizeof(num), ",\"deleted_version\":%lld}", t.version);
 	util_buf_adds(&b, num);
-	answer(res, req, 200, &b);
+	handlers_envelope_buf(res, req, 200, &b);
 }
 
 void
@@ -607,7 +594,7 @@ handle_active_put(struct app *app, struct request *req,
 	util_buf_adds(&b, num);
 	add_int_or_null(&b, prev);
 	util_buf_adds(&b, "}");
-	answer(res, req, 200, &b);
+	handlers_envelope_buf(res, req, 200, &b);
 out:
 	cJSON_Delete(j);
 }
@@ -645,5 +632,5 @@ handle_activations(struct app *app, struct request *req,
 	}
 	util_buf_adds(&b, "]}");
 	free(a);
-	answer(res, req, 200, &b);
+	handlers_envelope_buf(res, req, 200, &b);
 }

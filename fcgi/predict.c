@@ -135,7 +135,7 @@ run(struct app *app, struct app_model *m, const char *id_json,
 	util_buf_adds(&b, "],\"model\":");
 	util_buf_adds(&b, id_json);
 	util_buf_adds(&b, "}");
-	handlers_envelope_buf(res, req, &b);
+	handlers_envelope_buf(res, req, 200, &b);
 }
 
 /* Parses and validates the body, then runs m (the default model when

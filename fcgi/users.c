@@ -13,24 +13,12 @@
 #include <sodium.h>
 
 #include "fcgi/app.h"
+#include "fcgi/handlers.h"
 #include "fcgi/models.h"
 #include "fcgi/request.h"
 #include "fcgi/users.h"
 #include "util/buf.h"
 #include "util/json.h"
-
-static void
-answer(struct response *res, const struct request *req, int status,
-       struct util_buf *b)
-{
-	if (b->st != UTIL_OK) {
-		util_buf_free(b);
-		respond_error(res, HTTP_ERR_INTERNAL);
-		return;
-	}
-	handlers_envelope_status(res, req, status, b->data);
-	util_buf_free(b);
-}
 
 static void
 add_key(struct util_buf *b, const char *key, const char *value)
@@ -135,7 +123,7 @@ handle_user_me(struct app *app, struct request *req,
 	util_buf_adds(&b, "{\"user\":");
 	add_user(&b, &req->user);
 	util_buf_adds(&b, "}");
-	answer(res, req, 200, &b);
+	handlers_envelope_buf(res, req, 200, &b);
 }
 
 void
@@ -165,7 +153,7 @@ handle_users_list(struct app *app, struct request *req,
 	}
 	util_buf_adds(&b, "]}");
 	free(u);
-	answer(res, req, 200, &b);
+	handlers_envelope_buf(res, req, 200, &b);
 }
 
 /* The JSON object body, or NULL after answering 422; an empty body is
@@ -265,7 +253,7 @@ handle_users_create(struct app *app, struct request *req,
 	util_buf_adds(&b, "{\"user\":");
 	add_user(&b, &u);
 	util_buf_adds(&b, "}");
-	answer(res, req, 201, &b);
+	handlers_envelope_buf(res, req, 201, &b);
 	free(res->location);
 	res->location = util_buf_take(&loc, NULL);
 out:
@@ -294,7 +282,7 @@ handle_user_get(struct app *app, struct request *req,
 	util_buf_adds(&b, "{\"user\":");
 	add_user(&b, &u);
 	util_buf_adds(&b, "}");
-	answer(res, req, 200, &b);
+	handlers_envelope_buf(res, req, 200, &b);
 }
 
 void
@@ -318,7 +306,7 @@ handle_user_delete(struct app *app, struct request *req,
 	registry_changed(&app->reg);
 	add_key(&b, "{\"deleted\":", name);
 	util_buf_adds(&b, "}");
-	answer(res, req, 200, &b);
+	handlers_envelope_buf(res, req, 200, &b);
 }
 
 void
@@ -363,7 +351,7 @@ handle_keys_create(struct app *app, struct request *req,
 	add_date(&b, ",\"expires_at\":", k.expires_at);
 	util_buf_adds(&b, "}}");
 	sodium_memzero(key, sizeof(key));
-	answer(res, req, 201, &b);
+	handlers_envelope_buf(res, req, 201, &b);
 out:
 	cJSON_Delete(j);
 }
@@ -396,7 +384,7 @@ handle_keys_list(struct app *app, struct request *req,
 	}
 	util_buf_adds(&b, "]}");
 	free(k);
-	answer(res, req, 200, &b);
+	handlers_envelope_buf(res, req, 200, &b);
 }
 
 void
@@ -431,5 +419,5 @@ handle_key_delete(struct app *app, struct request *req,
 	registry_changed(&app->reg);
 	add_key(&b, "{\"revoked\":", id);
 	util_buf_adds(&b, "}");
-	answer(res, req, 200, &b);
+	handlers_envelope_buf(res, req, 200, &b);
 }
