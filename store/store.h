@@ -3,8 +3,8 @@
  * numbered versions (immutable artifacts named by SHA-256), which version
  * is active, and the history of activations.  This header is the whole
  * interface the service and the tool use; store/sqlite.c implements it
- * over SQLite (registry.db in WAL mode, next to artifacts/), and a
- * PostgreSQL backend implements the same functions.  Nothing here knows
+ * over SQLite (registry.db in WAL mode, next to artifacts/), one host's
+ * registry (SQLite is not for a database shared over NFS).  Nothing here knows
  * HTTP: statuses are enum store_status and the caller maps them.
  *
  * A struct store is one connection: open it in the process that uses it,
