@@ -12,6 +12,7 @@
  * dir/jobs/<id>.lock, removed only once the job has ended (its status can
  * never go back, so no runner wants that lock again).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -230,6 +231,48 @@ store_job_release(int lock_fd)
 {
 	if (lock_fd >= 0)
 		close(lock_fd);
+}
+
+/* A job's status can never go back once it has ended, so its lock file
+ * is dead: the jobs that ended without removing theirs (failed with
+ * their version, or a runner's claim that came too late) lose it here.
+ * A lock file without a job may be a store_job_create in flight. */
+enum store_status
+store_jobs_gc(struct store *s, struct store_error *err)
+{
+	char path[PATH_MAX_LEN], id[STORE_JOB_ID_MAX + 1];
+	struct dirent *e;
+	sqlite3_stmt *q = NULL;
+	enum store_status st;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/" STORE_JOBS_DIR, s->dir);
+	d = opendir(path);
+	if (d == NULL)
+		return errno == ENOENT ? STORE_OK :
+			fail(err, STORE_ERR_IO, "%s: %s", path,
+			     strerror(errno));
+	st = prepare(s, "SELECT 1 FROM jobs WHERE id=?1 AND status NOT IN "
+		     "('queued', 'running')", &q, err);
+	while (st == STORE_OK && (e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		int rc;
+
+		if (len <= 5 || len - 5 > STORE_JOB_ID_MAX ||
+		    strcmp(e->d_name + len - 5, ".lock") != 0)
+			continue;
+		snprintf(id, sizeof(id), "%.*s", (int)(len - 5), e->d_name);
+		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(q);
+		sqlite3_reset(q);
+		if (rc == SQLITE_ROW)
+			lock_remove(s, id);
+		else if (rc != SQLITE_DONE)
+			st = db_fail(s, rc, err);
+	}
+	sqlite3_finalize(q);
+	closedir(d);
+	return st;
 }
 
 /* ---- creating ---- */

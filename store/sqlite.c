@@ -1331,7 +1331,8 @@ store_gc(struct store *s, struct store_error *err)
 	st = collect(s, "tmp", false, err);
 	if (st == STORE_OK)
 		st = collect(s, "artifacts", true, err);
-	return end(s, st, err);
+	st = end(s, st, err);
+	return st == STORE_OK ? store_jobs_gc(s, err) : st;
 }
 
 /* ---- users and API keys ---- */

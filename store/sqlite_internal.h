@@ -176,4 +176,7 @@ enum store_status store_jobs_fail_version(struct store *s, const char *name,
 					  long long version, const char *why,
 					  struct store_error *err);
 
+/* Removes the lock files of jobs that have ended (store_gc). */
+enum store_status store_jobs_gc(struct store *s, struct store_error *err);
+
 #endif
