@@ -67,8 +67,8 @@ struct work {
 	struct store_job_item *items;      /* the chunk in hand */
 	size_t n;
 	struct prediction *pred;           /* JOBS_CHUNK, per job */
-	struct store_job_result *res;      /* JOBS_CHUNK, per job */
-	size_t failed;                     /* the item that failed, or n */
+	/* JOBS_CHUNK, per job; prob NULL: the item is not tagged. */
+	struct store_job_result *res;
 };
 
 static bool
@@ -143,10 +143,8 @@ emit(void *ctx, size_t i, const struct batch_item *it, enum core_status st,
 	(void)s;
 	(void)out;
 	(void)err;
-	if (st != CORE_OK || p->tag >= w->n_classes) {
-		w->failed = i;  /* the batch stops at the first: one writer */
-		return 1;
-	}
+	if (st != CORE_OK || p->tag >= w->n_classes)
+		return 1;       /* its prob stays NULL: the caller finds it */
 	w->pred[i] = *p;
 	w->res[i].tag = p->tag;
 	w->res[i].prob = w->pred[i].prob;
@@ -322,13 +320,19 @@ chunk(struct runner *r, struct work *w, bool *ended, struct store_error *err)
 		return fail_job(r, w, err, "items %lld.. cannot be read: %s",
 				done, st == STORE_OK ? "missing" : err->msg);
 	}
-	w->failed = w->n;
+	for (size_t i = 0; i < w->n; i++)
+		w->res[i].prob = NULL;
 	cs = batch_run(&w->b, w->n, &ops, w, stderr, stderr);
 	if (cs != CORE_OK) {
-		size_t i = w->failed < w->n ? w->failed : 0;
+		/* Shares are contiguous and a share stops at its failure, so
+		 * the first untagged item is the one that failed. */
+		size_t i = 0;
 
+		while (i + 1 < w->n && w->res[i].prob != NULL)
+			i++;
 		*ended = true;
-		return fail_job(r, w, err, "item %lld (id %s): %s", done +
+		return fail_job(r, w, err, "item %lld (id %s) cannot be "
+				"tagged: %s", done +
 				(long long)i, w->items[i].id,
 				core_strerror(cs));
 	}

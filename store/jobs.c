@@ -146,10 +146,11 @@ store_job_list(struct store *s, struct store_job **out, size_t *n,
 	enum store_status st;
 	int rc = SQLITE_DONE;
 
-	st = prepare(s, "SELECT " JOB_COLUMNS " FROM jobs ORDER BY seq DESC",
-		     &q, err);
+	st = prepare(s, "SELECT " JOB_COLUMNS " FROM jobs ORDER BY seq DESC "
+		     "LIMIT ?1", &q, err);
 	if (st != STORE_OK)
 		return st;
+	sqlite3_bind_int(q, 1, STORE_LIST_MAX);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW && count < STORE_LIST_MAX) {
 		void *grown = realloc(j, (count + 1) * sizeof(*j));
 

@@ -377,6 +377,45 @@ test_cancel_midway(struct store *s, struct inputs *x)
 	store_job_clear(&job);
 }
 
+/* An item the model refuses (a text over its 1 MiB limit, in the second
+ * thread's share) fails the job, naming that item. */
+static void
+test_failing_item(struct store *s)
+{
+	volatile sig_atomic_t stop = 0;
+	struct jobs_runner_opts o = { dir, 2, 0, &stop, NULL, NULL };
+	struct store_job_input in[10];
+	struct store_error err = { "" };
+	struct store_prediction p;
+	struct store_job job;
+	char ids[10][8];
+	size_t big = ((size_t)1 << 20) + 1;
+	char *huge = malloc(big);
+	enum jobs_status js;
+
+	if (huge == NULL)
+		return;
+	memset(huge, 'a', big);
+	for (size_t i = 0; i < 10; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "f-%zu", i);
+		in[i].id = ids[i];
+		in[i].id_len = strlen(ids[i]);
+		in[i].text = i == 7 ? huge : "a cat";
+		in[i].text_len = i == 7 ? big : 5;
+	}
+	js = jobs_run_inputs(&o, "tagifai", 0, in, 10, "", &job, &err);
+	tap_ok(js == JOBS_OK && job.status == STORE_JOB_FAILED &&
+	       job.error != NULL && strncmp(job.error, "item 7 (id f-7) ",
+					    16) == 0 &&
+	       store_prediction_get(s, "f-0", 3, &p, &err) ==
+	       STORE_ERR_NOT_FOUND,
+	       "an item the model refuses should fail the job, naming it: %s",
+	       js == JOBS_OK && job.error ? job.error : err.msg);
+	if (js == JOBS_OK)
+		store_job_clear(&job);
+	free(huge);
+}
+
 /* A version whose artifact does not open: the job fails, saying so. */
 static void
 test_bad_artifact(struct store *s)
@@ -475,6 +514,7 @@ main(void)
 	test_run_inputs(s, &l, x);
 	test_stop_resume(s, &l, x);
 	test_cancel_midway(s, x);
+	test_failing_item(s);
 	test_bad_artifact(s);
 	{
 		int named = 1;
