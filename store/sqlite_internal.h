@@ -35,7 +35,8 @@ struct store {
 	/* store/jobs.c's statements kept for the connection's life (the
 	 * hot paths), finalized by store_close; NULL until first use. */
 	sqlite3_stmt *q_prediction;
-	sqlite3_stmt *q_result;
+	sqlite3_stmt *q_result;      /* one result row */
+	sqlite3_stmt *q_results;     /* ROWS_PER_INSERT result rows */
 };
 
 static inline enum store_status

@@ -228,8 +228,8 @@ rows(const char *table, const char *id)
 	long long n = -1;
 
 	snprintf(path, sizeof(path), "%s/" STORE_DB_NAME, dir);
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE job=(SELECT "
-		 "seq FROM jobs WHERE id=?1)", table);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE key >> 32 = "
+		 "(SELECT seq FROM jobs WHERE id=?1)", table);
 	if (sqlite3_open(path, &db) == SQLITE_OK &&
 	    sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
