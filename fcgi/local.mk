@@ -33,6 +33,7 @@ sbin_PROGRAMS += tagifai-fcgi
 tagifai_fcgi_SOURCES = fcgi/main.c \
 	fcgi/listen.c fcgi/listen.h \
 	fcgi/master.c fcgi/master.h \
+	fcgi/runner.c fcgi/runner.h \
 	fcgi/serve.c fcgi/serve.h \
 	fcgi/transport.c fcgi/transport.h
 tagifai_fcgi_CFLAGS = $(AM_CFLAGS) $(FCGI_CFLAGS) $(CJSON_CFLAGS)
