@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -51,6 +52,8 @@ usage(FILE *f)
 "                           its predictions as JSON Lines, input order\n"
 "                           (every one unless --limit)\n"
 "  cancel JOB               cancel a queued or running job\n"
+"  get ITEM                 the stored prediction for an item id, as\n"
+"                           GET /predictions/{id} answers it (JSON)\n"
 "  runner                   the runner service: runs queued jobs until\n"
 "                           SIGTERM or SIGINT (also `tagifai batch-runner`)\n"
 "\n"
@@ -218,6 +221,28 @@ print_prediction(const struct store_prediction *p)
 	fputs("}\n", stdout);
 }
 
+/* The answer by id, the members of GET /predictions/{id}'s
+ * data.prediction. */
+static void
+print_answer(const struct store_prediction *p)
+{
+	fputs("{\"id\":", stdout);
+	json_str(p->item_id);
+	fputs(",\"input_text\":", stdout);
+	json_str(p->input_text);
+	fputs(",\"predicted_tag\":", stdout);
+	json_str(p->predicted_tag);
+	fputs(",\"probabilities\":", stdout);
+	fputs(p->probabilities, stdout);
+	fputs(",\"model\":", stdout);
+	json_str(p->model);
+	printf(",\"version\":%lld,\"job_id\":", p->version);
+	json_str(p->job_id);
+	fputs(",\"computed_at\":", stdout);
+	json_str(p->computed_at);
+	printf(",\"stale\":%s}\n", p->stale ? "true" : "false");
+}
+
 static int
 flushed(int rc)
 {
@@ -308,6 +333,20 @@ cancel(struct ctx *c, const char *id)
 		return failed(c, st);
 	print_job(&j);
 	store_job_clear(&j);
+	return flushed(0);
+}
+
+static int
+get(struct ctx *c, const char *item)
+{
+	struct store_prediction p = { 0 };
+	enum store_status st = store_prediction_get(c->s, item, strlen(item),
+						    &p, &c->err);
+
+	if (st != STORE_OK)
+		return failed(c, st);
+	print_answer(&p);
+	store_prediction_clear(&p);
 	return flushed(0);
 }
 
@@ -538,6 +577,8 @@ dispatch(struct ctx *c, const char *action, int n, char **a)
 		rc = results(c, a[0]);
 	else if (strcmp(action, "cancel") == 0 && n == 1)
 		rc = cancel(c, a[0]);
+	else if (strcmp(action, "get") == 0 && n == 1)
+		rc = get(c, a[0]);
 	store_close(c->s);
 	if (rc >= 0)
 		return rc;
@@ -625,6 +666,7 @@ batch_main(int argc, char **argv, const char *action)
 	};
 	struct ctx c = { 0 };
 	const char *user = getenv("USER");
+	struct passwd *pw;
 	int ch, rc;
 
 	c.o.registry = getenv("TAGIFAI_REGISTRY");
@@ -663,7 +705,11 @@ batch_main(int argc, char **argv, const char *action)
 	if (!c.o.nice_set && strcmp(action, "runner") == 0)
 		c.o.nice = BATCH_RUNNER_NICE;
 	/* Who submitted: the login name, marked as the tool's (as
-	 * `tagifai models` records who acted). */
+	 * `tagifai models` records who acted); cron may not set USER. */
+	if (user == NULL || user[0] == '\0') {
+		pw = getpwuid(getuid());
+		user = pw != NULL ? pw->pw_name : NULL;
+	}
 	snprintf(c.o.actor, sizeof(c.o.actor), "cli:%s", user ? user
 		 : "unknown");
 	return dispatch(&c, action, argc - optind, argv + optind);
