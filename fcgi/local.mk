@@ -37,5 +37,5 @@ tagifai_fcgi_SOURCES = fcgi/main.c \
 	fcgi/serve.c fcgi/serve.h \
 	fcgi/transport.c fcgi/transport.h
 tagifai_fcgi_CFLAGS = $(AM_CFLAGS) $(FCGI_CFLAGS) $(CJSON_CFLAGS)
-tagifai_fcgi_LDADD = fcgi/libservice.a $(SCHEMAS_LIBS) $(STORE_LIBS) \
+tagifai_fcgi_LDADD = fcgi/libservice.a $(SCHEMAS_LIBS) $(JOBS_LIBS) \
 	$(FCGI_LIBS) $(CJSON_LIBS)

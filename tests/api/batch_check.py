@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: MIT
 # tests/api/batch_check.py - the checks of tests/api/batch_supervise.bats
 # that are easier in Python than in bash:
-#   gen OUT REPEAT [PROJECTS.csv]
+#   gen OUT REPEAT [PROJECTS.csv [PREFIX]]
 #       writes JSON Lines {"id","text"}: every project of projects.csv,
-#       REPEAT times, ids "r<k>-<id>" (unique), text "title description".
+#       REPEAT times, ids "<PREFIX>r<k>-<id>" (unique), text "title
+#       description".
 #   live BASE RESULTS.jsonl INPUT.jsonl
 #       RESULTS (`tagifai batch results`, one line a prediction) holds
 #       every item of INPUT once, in input order, and each stored
@@ -30,7 +31,7 @@ PROB_RE = re.compile(rb'"probabilities":(\{[^}]*\})')
 TAG_RE = re.compile(rb'"predicted_tag":("(?:[^"\\]|\\.)*")')
 
 
-def gen(out, repeat, projects):
+def gen(out, repeat, projects, prefix=""):
     rows = []
     with open(projects, newline="", encoding="utf-8") as f:
         for r in csv.DictReader(f):
@@ -39,7 +40,8 @@ def gen(out, repeat, projects):
     with open(out, "w", encoding="utf-8") as f:
         for k in range(repeat):
             for pid, text in rows:
-                f.write(json.dumps({"id": "r%d-%s" % (k, pid), "text": text}) + "\n")
+                f.write(json.dumps({"id": "%sr%d-%s" % (prefix, k, pid),
+                                    "text": text}) + "\n")
                 n += 1
     print("# %d items (%d projects x %d)" % (n, len(rows), repeat))
     return 0
@@ -126,7 +128,8 @@ def chunks(job, total, logs):
 def main(argv):
     if len(argv) >= 3 and argv[1] == "gen":
         return gen(argv[2], int(argv[3]), argv[4] if len(argv) > 4 else
-                   os.path.join(os.environ.get("SHARED_DIR", ""), "data/tagifai/projects.csv"))
+                   os.path.join(os.environ.get("SHARED_DIR", ""), "data/tagifai/projects.csv"),
+                   argv[5] if len(argv) > 5 else "")
     if len(argv) == 5 and argv[1] == "live":
         return live(argv[2], argv[3], argv[4])
     if len(argv) >= 5 and argv[1] == "chunks":
@@ -142,7 +145,8 @@ JOBS_CHUNK = 2048  # jobs/runner.h
 
 def check_state(db, job):
     """At any instant, even right after a kill -9 of a runner:
-    - every job has its items_total items, and 0 <= items_done <= total;
+    - every job has its items_total items (none once failed or
+      cancelled), and 0 <= items_done <= total;
     - queued: nothing done; running: whole chunks done, exactly the
       results 0..items_done-1 stored; succeeded: every result stored;
       failed or cancelled: no result left;
@@ -162,7 +166,9 @@ def check_state(db, job):
     bad = []
     for seq, jid, st, total, done, err in jobs:
         n_res, lo, hi = results.get(seq, (0, None, None))
-        if items.get(seq, 0) != total:
+        # a failed or cancelled job keeps no item either
+        if items.get(seq, 0) != total and not (
+                st in ("failed", "cancelled") and items.get(seq, 0) == 0):
             bad.append("%s: %d items stored, items_total %d" % (jid, items.get(seq, 0), total))
         if not 0 <= done <= total:
             bad.append("%s: items_done %d of %d" % (jid, done, total))

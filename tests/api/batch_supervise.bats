@@ -25,8 +25,9 @@ load contract
 load registry_contract
 load supervise
 
-# Items of the large jobs: projects.csv repeated (about 770 projects).
-BIG_REPEAT=${BIG_REPEAT:-60}
+# Items of the large jobs: projects.csv repeated (764 projects).  A runner
+# tags some 40,000 items/s here: a big job lasts about five seconds.
+BIG_REPEAT=${BIG_REPEAT:-250}
 CHECK="$PYTHON3 $top_srcdir/tests/api/batch_check.py"
 
 setup_file() {
@@ -36,6 +37,7 @@ setup_file() {
 	REG_DIR=$(stack_rundir registry)
 	$CHECK gen "$STACK_DIR/small.jsonl" 1 "$SHARED_DIR/data/tagifai/projects.csv" >&3
 	$CHECK gen "$STACK_DIR/big.jsonl" "$BIG_REPEAT" "$SHARED_DIR/data/tagifai/projects.csv" >&3
+	$CHECK gen "$STACK_DIR/big2.jsonl" "$BIG_REPEAT" "$SHARED_DIR/data/tagifai/projects.csv" two- > /dev/null
 	sv_master 2 --registry "$REG_DIR" --batch-threads 1
 	sv_lighttpd
 	export REG_DIR
@@ -43,6 +45,18 @@ setup_file() {
 
 teardown_file() {
 	stack_stop
+}
+
+# On a failure, the end of the masters' logs.
+teardown() {
+	if [ -n "${BATS_TEST_COMPLETED:-}" ] || [ -z "${STACK_DIR:-}" ]; then
+		return 0
+	fi
+	local f
+	for f in "$STACK_DIR"/master.out "$STACK_DIR"/master2.out "$STACK_DIR"/standalone.out; do
+		[ -f "$f" ] && { echo "----- $f"; tail -n 15 "$f"; }
+	done
+	return 0
 }
 
 # The pid of the master's runner: the last one it logged as started,
@@ -143,7 +157,8 @@ answers_live() {
 @test "batch supervise: kill -9 of the runner mid-job: restarted, resumed, never half-visible, answers equal" {
 	local job pid s new total
 	job=$(submit "$REG_DIR" "$STACK_DIR/big.jsonl")
-	wait_running "$job" 2048
+	# mid-job: a few chunks in, many to go
+	wait_running "$job" 6144
 	pid=$(runner_pid)
 	[ -n "$pid" ]
 	kill -9 "$pid"
@@ -151,7 +166,7 @@ answers_live() {
 	s=$(state "$job")
 	read -r st ndone total vis <<< "$s"
 	echo "# killed runner $pid at $ndone of $total items" >&3
-	[ "$st" = running ] && [ "$vis" -eq 0 ]
+	[ "$st" = running ] && [ "$vis" -eq 0 ] && [ "$ndone" -lt "$total" ]
 	sv_wait_log "master: batch runner $pid killed by signal 9 \\(Killed\\) after [0-9]+ ms; restarting in [0-9]+ ms"
 	sv_wait_log "master: batch runner [0-9]+ started"
 	new=$(runner_pid)
@@ -196,13 +211,14 @@ answers_live() {
 	stack_launch master2 "$TAGIFAI_FCGI" --workers 1 --listen "unix:$sock2" \
 		--model "$SV_MODEL" --www "$TEST_WWW" --registry "$REG_DIR" --batch-threads 1
 	m2=$(tail -n 1 "$STACK_DIR/pids" | awk '{print $1}')
+	echo "$m2" > "$STACK_DIR/master2.pid"
 	for ((i = 0; i < 100; i++)); do
 		grep -q 'master: batch runner [0-9]* started' "$STACK_DIR/master2.out" && break
 		sleep 0.1
 	done
 	[ -n "$(runner_pid "$STACK_DIR/master2.out" "$m2")" ]
 	j1=$(submit "$REG_DIR" "$STACK_DIR/big.jsonl")
-	j2=$(submit "$REG_DIR" "$STACK_DIR/big.jsonl")
+	j2=$(submit "$REG_DIR" "$STACK_DIR/big2.jsonl")
 	wait_running "$j1" 2048
 	wait_running "$j2" 2048
 	# Kill whichever runner of the first master; the other one or its
@@ -219,7 +235,22 @@ answers_live() {
 	grep -qE "batch runner: pid [0-9]+: job (job-[0-9a-f]+): items" "$STACK_DIR/master2.out"
 	grep -qE "batch runner: pid [0-9]+: job ($j1|$j2): items" "$STACK_DIR/master.out"
 	$CHECK state "$REG_DIR/registry.db" >&3
-	kill -TERM "$m2"
+	stop_master2
+}
+
+# The second master of the test above, stopped (its runner would take
+# the jobs of the tests below).
+stop_master2() {
+	local m2 i
+	[ -s "$STACK_DIR/master2.pid" ] || return 0
+	m2=$(cat "$STACK_DIR/master2.pid")
+	kill -TERM "$m2" 2>/dev/null || return 0
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$m2" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	echo "master2 $m2 did not stop" >&2
+	return 1
 }
 
 @test "batch supervise: tagifai batch-runner killed -9 at random instants (20 trials): never half-visible, then whole and equal" {
@@ -234,8 +265,8 @@ answers_live() {
 			>> "$STACK_DIR/standalone.out" 2>&1 < /dev/null &
 		pid=$!
 		record_pid "$pid" standalone-runner || return 1
-		# 50 to 650 ms: before, in and after the claim, mid-chunk, at a commit
-		t=$((50 + RANDOM % 600))
+		# 10 to 250 ms: before, in and after the claim, mid-chunk, at a commit
+		t=$((10 + RANDOM % 240))
 		sleep "$(printf '0.%03d' "$t")"
 		kill -9 "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
@@ -264,6 +295,7 @@ answers_live() {
 
 @test "batch supervise: SIGTERM of the master stops the runner without committing half a chunk" {
 	local job pid s i
+	stop_master2
 	job=$(submit "$REG_DIR" "$STACK_DIR/big.jsonl")
 	wait_running "$job" 2048
 	pid=$(runner_pid)
