@@ -15,6 +15,8 @@
 #   - two masters (two runners) on one registry, one runner killed and
 #     restarted meanwhile: no chunk is committed twice, every item once;
 #   - a job whose version is deleted fails with the message naming it;
+#   - SIGHUP replaces the workers, not the runner; a runner that keeps
+#     dying young is restarted with the workers' growing delay;
 #   - SIGTERM of the master stops the runner, which commits nothing half.
 # Jobs are submitted with `tagifai batch submit` (the store directly) and
 # read with `tagifai batch results`.  Tests run in file order and share the
@@ -202,6 +204,63 @@ answers_live() {
 		{ "$top_builddir/tagifai" batch status "$job" --registry "$REG_DIR" >&2; return 1; }
 	# The runner is still there and still works.
 	[ -n "$(runner_pid)" ]
+}
+
+# Wait (bounded, 10 s) for a runner of the first master other than OLD;
+# prints its pid.
+new_runner() {
+	local i p
+	for ((i = 0; i < 100; i++)); do
+		p=$(runner_pid) && [ "$p" != "$1" ] && { echo "$p"; return 0; }
+		sleep 0.1
+	done
+	echo "no runner after $1" >&2
+	return 1
+}
+
+@test "batch supervise: SIGHUP rolls the workers and leaves the runner alone" {
+	local pid old w i gone
+	pid=$(runner_pid)
+	[ -n "$pid" ]
+	old=$(sv_workers | grep -vx "$pid" | tr '\n' ' ')
+	kill -HUP "$SV_MASTER"
+	sv_wait_log "reload: rolling restart with"
+	for ((i = 0; i < 100; i++)); do
+		gone=1
+		for w in $old; do
+			kill -0 "$w" 2>/dev/null && gone=0
+		done
+		[ "$gone" = 1 ] && [ "$(sv_workers | wc -l)" -eq 3 ] && break
+		sleep 0.1
+	done
+	[ "$gone" = 1 ] || { echo "old workers $old still there" >&2; return 1; }
+	[ "$(runner_pid)" = "$pid" ]
+	sv_workers | grep -qx "$pid"
+}
+
+@test "batch supervise: a runner that keeps dying young is restarted with a growing delay" {
+	local i pid delays prev d
+	pid=$(runner_pid)
+	for ((i = 0; i < 4; i++)); do
+		kill -KILL "$pid"
+		sv_wait_log "master: batch runner $pid killed by signal 9 .*restarting in [0-9]+ ms"
+		pid=$(new_runner "$pid")
+	done
+	delays=$(grep -oE 'batch runner [0-9]+ killed .*restarting in [0-9]+ ms' "$STACK_DIR/master.out" |
+		tail -n 4 | awk '{print $(NF - 1)}')
+	echo "# delays: $(echo $delays) ms" >&3
+	prev=
+	for d in $delays; do
+		if [ -n "$prev" ] && [ "$prev" -gt 0 ]; then
+			[ "$d" -eq $((prev * 2)) ] || [ "$d" -eq 5000 ]
+		elif [ -n "$prev" ]; then
+			[ "$d" -eq 0 ] || [ "$d" -eq 100 ]
+		fi
+		prev=$d
+	done
+	[ "$prev" -ge 200 ]
+	# The workers' respawn delay is their own: still none logged.
+	! grep -q 'respawning in' "$STACK_DIR/master.out"
 }
 
 @test "batch supervise: two masters on one registry, one runner killed meanwhile: no chunk committed twice" {
