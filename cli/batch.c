@@ -494,6 +494,8 @@ run(struct ctx *c)
 	if (catch_stop() != 0)
 		goto out;
 	progress_start(&w.bar, stderr);
+	/* Drawn at once: recording a large job's items takes a while. */
+	progress_update(&w.bar, 0, (long long)in.n);
 	runner_opts(c, &r, &w);
 	js = jobs_run_inputs(&r, c->o.model, c->o.version, in.items, in.n,
 			     c->o.actor, &j, &c->err);
