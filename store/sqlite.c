@@ -26,6 +26,7 @@
 
 #include "core/model.h"
 #include "core/model_info.h"
+#include "store/sqlite_internal.h"
 #include "store/store.h"
 #include "util/file.h"
 
@@ -39,25 +40,10 @@ checksum_hex(const void *data, size_t len, char hex[STORE_CHECKSUM_HEX])
 	sodium_bin2hex(hex, STORE_CHECKSUM_HEX, sum, sizeof(sum));
 }
 
-/* Paths we build are the registry directory plus at most this much. */
-#define PATH_TAIL_MAX 400
-#define DIR_MAX 3600
-#define PATH_MAX_LEN (DIR_MAX + PATH_TAIL_MAX)
-#define NOW "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
 /* The seed artifact, and any push from a file, is read up to this. */
 #define STORE_FILE_MAX ((size_t)1 << 30)
 /* The text of the test prediction every new artifact must answer. */
 #define PROBE_TEXT "Transfer learning with transformers for text classification"
-
-struct store {
-	sqlite3 *db;
-	char dir[DIR_MAX];
-	char gen_path[PATH_MAX_LEN];
-	/* The key of the API keys' hashes (STORE_SECRET_NAME), read on
-	 * first need (a process that never sees a key needs no access). */
-	unsigned char secret[crypto_generichash_KEYBYTES];
-	bool have_secret;
-};
 
 /* Migration n (1-based) brings the schema from user_version n-1 to n.
  * Append only: a released migration never changes. */
@@ -103,6 +89,43 @@ static const char *const migrations[] = {
 	" expires_at TEXT,"
 	" last_used_at TEXT);"
 	"CREATE INDEX api_keys_user ON api_keys(user);",
+	/* 3: batch jobs (store/jobs.c).  A job's rows are keyed by its seq
+	 * and the item's 0-based index; a result is the tag's index and
+	 * the probabilities as little-endian doubles, formatted on read.
+	 * item_latest points an item id at the newest succeeded job that
+	 * covered it (the answer of GET /predictions/{id}). */
+	"CREATE TABLE jobs ("
+	" seq INTEGER PRIMARY KEY,"
+	" id TEXT NOT NULL UNIQUE,"
+	" status TEXT NOT NULL,"
+	" model TEXT NOT NULL,"
+	" version INTEGER NOT NULL,"
+	" items_total INTEGER NOT NULL,"
+	" items_done INTEGER NOT NULL DEFAULT 0,"
+	" created_at TEXT NOT NULL,"
+	" started_at TEXT,"
+	" finished_at TEXT,"
+	" submitted_by TEXT NOT NULL,"
+	" owner TEXT,"
+	" error TEXT,"
+	" classes TEXT);"
+	"CREATE INDEX jobs_status ON jobs(status, seq);"
+	"CREATE TABLE job_items ("
+	" job INTEGER NOT NULL,"
+	" idx INTEGER NOT NULL,"
+	" item_id TEXT NOT NULL,"
+	" text TEXT NOT NULL,"
+	" PRIMARY KEY (job, idx)) WITHOUT ROWID;"
+	"CREATE TABLE job_results ("
+	" job INTEGER NOT NULL,"
+	" idx INTEGER NOT NULL,"
+	" tag INTEGER NOT NULL,"
+	" probs BLOB NOT NULL,"
+	" PRIMARY KEY (job, idx)) WITHOUT ROWID;"
+	"CREATE TABLE item_latest ("
+	" item_id TEXT PRIMARY KEY,"
+	" job INTEGER NOT NULL,"
+	" idx INTEGER NOT NULL) WITHOUT ROWID;",
 };
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -126,82 +149,6 @@ store_strerror(enum store_status st)
 	return texts[st];
 }
 
-static enum store_status
-fail(struct store_error *err, enum store_status st, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static enum store_status
-fail(struct store_error *err, enum store_status st, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL) {
-		va_start(ap, fmt);
-		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-		va_end(ap);
-	}
-	return st;
-}
-
-/* Maps an SQLite result code to ours, with its message in err. */
-static enum store_status
-db_fail(struct store *s, int rc, struct store_error *err)
-{
-	const char *msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
-
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return fail(err, STORE_ERR_BUSY, "%s/" STORE_DB_NAME ": %s",
-			    s->dir, msg);
-	case SQLITE_NOMEM:
-		return fail(err, STORE_ERR_NOMEM, "out of memory");
-	default:
-		return fail(err, STORE_ERR_IO, "%s/" STORE_DB_NAME ": %s",
-			    s->dir, msg);
-	}
-}
-
-static enum store_status
-exec(struct store *s, const char *sql, struct store_error *err)
-{
-	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-
-	return rc == SQLITE_OK ? STORE_OK : db_fail(s, rc, err);
-}
-
-static enum store_status
-prepare(struct store *s, const char *sql, sqlite3_stmt **st,
-	struct store_error *err)
-{
-	int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
-
-	return rc == SQLITE_OK ? STORE_OK : db_fail(s, rc, err);
-}
-
-/* Ends a transaction begun with exec("BEGIN..."): COMMIT when st is
- * STORE_OK (a failed COMMIT becomes the status), ROLLBACK otherwise. */
-static enum store_status
-end(struct store *s, enum store_status st, struct store_error *err)
-{
-	if (st == STORE_OK)
-		return exec(s, "COMMIT", err);
-	if (!sqlite3_get_autocommit(s->db))
-		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	return st;
-}
-
-static void
-copy(char *dst, size_t len, const unsigned char *src)
-{
-	snprintf(dst, len, "%s", src ? (const char *)src : "");
-}
-
-static char *
-dup_text(const unsigned char *src)
-{
-	return strdup(src ? (const char *)src : "");
-}
 
 bool
 store_name_ok(const char *name)
@@ -496,6 +443,7 @@ store_close(struct store *s)
 	if (s == NULL)
 		return;
 	sodium_memzero(s->secret, sizeof(s->secret));
+	store_jobs_close(s);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -657,54 +605,6 @@ store_model_create(struct store *s, const char *name,
 	return out ? store_model_get(s, name, out, err) : STORE_OK;
 }
 
-/* Runs sql with ?1 = name (?2 = version); *changes gets the rows hit. */
-static enum store_status
-run(struct store *s, const char *sql, const char *name, long long version,
-    int *changes, struct store_error *err)
-{
-	sqlite3_stmt *q = NULL;
-	enum store_status st = prepare(s, sql, &q, err);
-	int rc;
-
-	if (st != STORE_OK)
-		return st;
-	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-	if (sqlite3_bind_parameter_count(q) >= 2)
-		sqlite3_bind_int64(q, 2, version);
-	rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return db_fail(s, rc, err);
-	if (changes != NULL)
-		*changes = sqlite3_changes(s->db);
-	return STORE_OK;
-}
-
-/* One integer from sql with ?1 = name (?2 = version); *found false when
- * there is no row. */
-static enum store_status
-scalar(struct store *s, const char *sql, const char *name,
-       long long version, long long *v, bool *found, struct store_error *err)
-{
-	sqlite3_stmt *q = NULL;
-	enum store_status st = prepare(s, sql, &q, err);
-	int rc;
-
-	if (st != STORE_OK)
-		return st;
-	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-	if (sqlite3_bind_parameter_count(q) >= 2)
-		sqlite3_bind_int64(q, 2, version);
-	rc = sqlite3_step(q);
-	*found = rc == SQLITE_ROW;
-	if (rc == SQLITE_ROW)
-		*v = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return db_fail(s, rc, err);
-	return STORE_OK;
-}
-
 enum store_status
 store_model_delete(struct store *s, const char *name,
 		   const char *default_name, struct store_error *err)
@@ -731,6 +631,12 @@ store_model_delete(struct store *s, const char *name,
 	if (st == STORE_OK && changes == 0)
 		st = fail(err, STORE_ERR_NOT_FOUND, "Model '%s' not found",
 			  name);
+	if (st == STORE_OK) {
+		char why[STORE_ERROR_MAX];
+
+		snprintf(why, sizeof(why), "model %s was deleted", name);
+		st = store_jobs_fail_version(s, name, 0, why, err);
+	}
 	if (st == STORE_OK)
 		st = bump_generation(s, err);
 	st = end(s, st, err);
@@ -1103,6 +1009,13 @@ store_version_delete(struct store *s, const char *name, long long version,
 	if (st == STORE_OK && changes == 0)
 		st = fail(err, STORE_ERR_NOT_FOUND, "Version %lld of model '%s' "
 			  "not found", version, name);
+	if (st == STORE_OK) {
+		char why[STORE_ERROR_MAX];
+
+		snprintf(why, sizeof(why), "model %s version %lld was deleted",
+			 name, version);
+		st = store_jobs_fail_version(s, name, version, why, err);
+	}
 	if (st == STORE_OK)
 		st = bump_generation(s, err);
 	st = end(s, st, err);

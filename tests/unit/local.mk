@@ -23,6 +23,8 @@ UNIT_TESTS += tests/unit/store_test
 tests_unit_store_test_LDADD = $(STORE_LIBS)
 UNIT_TESTS += tests/unit/users_test
 tests_unit_users_test_LDADD = $(STORE_LIBS)
+UNIT_TESTS += tests/unit/store_jobs_test
+tests_unit_store_jobs_test_LDADD = $(STORE_LIBS)
 
 # core/: the cleaner (clean_test checks fixed cases; clean_tool feeds
 # tests/clean_parity.test), the inference path against scikit-learn values
