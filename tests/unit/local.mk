@@ -26,6 +26,12 @@ tests_unit_users_test_LDADD = $(STORE_LIBS)
 UNIT_TESTS += tests/unit/store_jobs_test
 tests_unit_store_jobs_test_LDADD = $(STORE_LIBS)
 
+# jobs/: the batch-job runner over a scratch registry seeded with
+# models/default.tagifai.
+UNIT_TESTS += tests/unit/jobs_runner_test
+tests_unit_jobs_runner_test_CFLAGS = $(AM_CFLAGS) -pthread
+tests_unit_jobs_runner_test_LDADD = $(JOBS_LIBS)
+
 # core/: the cleaner (clean_test checks fixed cases; clean_tool feeds
 # tests/clean_parity.test), the inference path against scikit-learn values
 # and the artifact format, training, and the functions the tool calls.
