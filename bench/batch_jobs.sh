@@ -29,12 +29,12 @@
 # Output: $RESULTS/jobs.kv, RESULT lines labelled jobs-* in
 #   $RESULTS/http.raw, logs and wrk output in $RESULTS/jobs/.
 set -eu
+DURATION=${DURATION:-3s}   # before lib.sh, whose default is 5s
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 case ${1:-} in -h|--help) usage_from_header; exit 0 ;; esac
 
 ROUNDS=${ROUNDS:-3}
-DURATION=${DURATION:-3s}
 JOB_ITEMS=${JOB_ITEMS:-20000}
 BIG_ITEMS=${BIG_ITEMS:-100000}
 JOB_THREADS=${JOB_THREADS:-2}
