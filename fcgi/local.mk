@@ -8,6 +8,8 @@ fcgi_libservice_a_SOURCES = \
 	fcgi/app.c fcgi/app.h \
 	fcgi/app_model.c fcgi/app_model.h \
 	fcgi/auth.c fcgi/auth.h \
+	fcgi/batch.c fcgi/batch.h \
+	fcgi/batch_body.c fcgi/batch_body.h \
 	fcgi/envelope.c fcgi/envelope.h \
 	fcgi/handlers.c fcgi/handlers.h \
 	fcgi/http_error.c fcgi/http_error.h \
@@ -16,6 +18,7 @@ fcgi_libservice_a_SOURCES = \
 	fcgi/observe.c fcgi/observe.h \
 	fcgi/options.c fcgi/options.h \
 	fcgi/predict.c fcgi/predict.h \
+	fcgi/predictions.c fcgi/predictions.h \
 	fcgi/prom.c fcgi/prom.h \
 	fcgi/registry.c fcgi/registry.h \
 	fcgi/request.c fcgi/request.h \

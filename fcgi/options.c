@@ -45,7 +45,9 @@ options_usage(FILE *f)
 "                       the default model (TAGIFAI_REGISTRY; default: none)\n"
 "  --default-model NAME the registry model POST /predict serves\n"
 "                       (TAGIFAI_DEFAULT_MODEL; default %s)\n"
-"  --max-upload BYTES   largest uploaded version (TAGIFAI_MAX_UPLOAD; %u)\n"
+"  --max-upload BYTES   largest uploaded version or batch job body\n"
+"                       (TAGIFAI_MAX_UPLOAD; %u)\n"
+"  --max-batch-items N  items of a batch job (TAGIFAI_MAX_BATCH_ITEMS; %d)\n"
 "  --require-auth LIST  close public routes to API keys (TAGIFAI_REQUIRE_AUTH):\n"
 "                       predict (prediction routes, role predict), metrics\n"
 "                       (/metrics, role read); comma-separated\n"
@@ -61,6 +63,7 @@ options_usage(FILE *f)
 		OPTIONS_DEFAULT_BACKLOG, APP_DEFAULT_MAX_BODY,
 		SCHEMA_DEFAULT_MAX_TEXTS, SCHEMA_DEFAULT_MAX_TEXT_CHARS,
 		APP_DEFAULT_MODEL_NAME, APP_DEFAULT_MAX_UPLOAD,
+		SCHEMA_DEFAULT_MAX_BATCH_ITEMS,
 		OPTIONS_DEFAULT_BATCH_THREADS, BATCH_MAX_JOBS,
 		OPTIONS_MAX_BATCH_NICE, OPTIONS_DEFAULT_BATCH_NICE);
 }
@@ -92,7 +95,8 @@ enum opt_id {
 	OPT_MAX_BODY, OPT_MAX_TEXTS, OPT_MAX_TEXT_CHARS, OPT_HELP,
 	OPT_VERSION, OPT_WORKERS, OPT_ACCESS_LOG, OPT_LOG_FORMAT,
 	OPT_METRICS_DIR, OPT_REGISTRY, OPT_DEFAULT_MODEL, OPT_MAX_UPLOAD,
-	OPT_REQUIRE_AUTH, OPT_BATCH_RUNNER, OPT_BATCH_THREADS, OPT_BATCH_NICE
+	OPT_REQUIRE_AUTH, OPT_MAX_BATCH_ITEMS, OPT_BATCH_RUNNER,
+	OPT_BATCH_THREADS, OPT_BATCH_NICE
 };
 
 /* --batch-runner before it is resolved against --registry and
@@ -120,6 +124,7 @@ static const struct option longopts[] = {
 	{ "default-model", required_argument, NULL, OPT_DEFAULT_MODEL },
 	{ "max-upload", required_argument, NULL, OPT_MAX_UPLOAD },
 	{ "require-auth", required_argument, NULL, OPT_REQUIRE_AUTH },
+	{ "max-batch-items", required_argument, NULL, OPT_MAX_BATCH_ITEMS },
 	{ "batch-runner", required_argument, NULL, OPT_BATCH_RUNNER },
 	{ "batch-threads", required_argument, NULL, OPT_BATCH_THREADS },
 	{ "batch-nice", required_argument, NULL, OPT_BATCH_NICE },
@@ -145,6 +150,8 @@ static const struct size_opt sizes[] = {
 	{ OPT_BACKLOG, "--backlog", NULL, OPTIONS_MAX_BACKLOG },
 	{ OPT_MAX_UPLOAD, "--max-upload", "TAGIFAI_MAX_UPLOAD",
 	  APP_MAX_MAX_UPLOAD },
+	{ OPT_MAX_BATCH_ITEMS, "--max-batch-items", "TAGIFAI_MAX_BATCH_ITEMS",
+	  OPTIONS_MAX_BATCH_ITEMS },
 	{ OPT_BATCH_THREADS, "--batch-threads", "TAGIFAI_BATCH_THREADS",
 	  BATCH_MAX_JOBS },
 };
@@ -160,6 +167,8 @@ size_target(int id, struct options *o, size_t *backlog)
 	case OPT_MAX_TEXTS: return &o->cfg.limits.value[SCHEMA_LIMIT_TEXTS];
 	case OPT_MAX_TEXT_CHARS:
 		return &o->cfg.limits.value[SCHEMA_LIMIT_TEXT_CHARS];
+	case OPT_MAX_BATCH_ITEMS:
+		return &o->cfg.limits.value[SCHEMA_LIMIT_BATCH_ITEMS];
 	default: return backlog;
 	}
 }

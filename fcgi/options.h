@@ -24,6 +24,7 @@
 #define OPTIONS_MAX_BACKLOG 65535          /* listen(2) takes an int */
 #define OPTIONS_MAX_TEXTS 1000000          /* --max-texts */
 #define OPTIONS_MAX_TEXT_CHARS 10000000    /* --max-text-chars */
+#define OPTIONS_MAX_BATCH_ITEMS 100000000  /* --max-batch-items */
 #define OPTIONS_ERR_MAX 256                /* an error sentence */
 #define OPTIONS_DEFAULT_BATCH_THREADS 1    /* --batch-threads */
 #define OPTIONS_DEFAULT_BATCH_NICE 10      /* --batch-nice */

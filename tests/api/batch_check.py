@@ -141,6 +141,9 @@ def main(argv):
 
 
 JOBS_CHUNK = 2048  # jobs/runner.h
+# store/sqlite.c keys an item and its result by (job seq << 32) + index.
+JOB = "(key >> 32)"
+IDX = "(key & 4294967295)"
 
 
 def check_state(db, job):
@@ -158,10 +161,11 @@ def check_state(db, job):
     con.execute("BEGIN")  # one snapshot for every query below
     jobs = con.execute("SELECT seq, id, status, items_total, items_done, "
                        "error FROM jobs ORDER BY seq").fetchall()
-    items = dict(con.execute("SELECT job, count(*) FROM job_items GROUP BY job"))
+    items = dict(con.execute("SELECT %s, count(*) FROM job_items GROUP BY 1" % JOB))
     results = {j: (n, lo, hi) for j, n, lo, hi in con.execute(
-        "SELECT job, count(*), min(idx), max(idx) FROM job_results GROUP BY job")}
-    latest = dict(con.execute("SELECT job, count(*) FROM item_latest GROUP BY job"))
+        "SELECT %s, count(*), min(%s), max(%s) FROM job_results GROUP BY 1"
+        % (JOB, IDX, IDX))}
+    latest = dict(con.execute("SELECT %s, count(*) FROM item_latest GROUP BY 1" % JOB))
     status = {seq: st for seq, _, st, _, _, _ in jobs}
     bad = []
     for seq, jid, st, total, done, err in jobs:
@@ -172,8 +176,9 @@ def check_state(db, job):
             bad.append("%s: %d items stored, items_total %d" % (jid, items.get(seq, 0), total))
         if not 0 <= done <= total:
             bad.append("%s: items_done %d of %d" % (jid, done, total))
-        if st == "queued" and (done != 0 or n_res != 0):
-            bad.append("%s queued with %d done, %d results" % (jid, done, n_res))
+        if st == "queued":
+            if done != 0 or n_res != 0:
+                bad.append("%s queued with %d done, %d results" % (jid, done, n_res))
         elif st == "running":
             if done % JOBS_CHUNK != 0 and done != total:
                 bad.append("%s running with %d done: not whole chunks" % (jid, done))
@@ -193,11 +198,14 @@ def check_state(db, job):
         if status.get(seq) != "succeeded":
             bad.append("item_latest points %d ids at job seq %d (%s)" % (n, seq, status.get(seq)))
     # A succeeded job is visible whole: each of its ids answers (from it,
-    # or from a job that succeeded later).
+    # or from a job that succeeded later).  Only JOB's when one is named:
+    # the polls stay cheap.
+    only = "AND j.id = ?" if job is not None else ""
     for seq, n in con.execute(
-            "SELECT i.job, count(*) FROM job_items i JOIN jobs j ON j.seq = i.job "
+            "SELECT j.seq, count(*) FROM job_items i JOIN jobs j ON j.seq = (i.key >> 32) "
             "LEFT JOIN item_latest l ON l.item_id = i.item_id "
-            "WHERE j.status = 'succeeded' AND l.job IS NULL GROUP BY i.job"):
+            "WHERE j.status = 'succeeded' AND l.key IS NULL %s GROUP BY 1" % only,
+            (job,) if job is not None else ()):
         bad.append("succeeded job seq %d: %d ids do not answer from it" % (seq, n))
     con.execute("COMMIT")
     con.close()

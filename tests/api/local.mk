@@ -71,3 +71,12 @@ REGISTRY_API_TESTS = tests/api/registry_lighttpd.bats \
 TESTS += $(REGISTRY_API_TESTS)
 EXTRA_DIST += $(REGISTRY_API_TESTS) tests/api/registry_contract.bash \
 	tests/api/registry_load.py tests/api/registry_crash.py
+
+# Batch jobs (issue 13): every route and error through lighttpd and nginx
+# (one contract, batch_contract.bash), with `tagifai batch-runner` beside
+# the stack completing the jobs: pages, answers by id byte for byte the
+# live ones, staleness after an activation, cancellation, a locked
+# database.
+BATCH_API_TESTS = tests/api/batch_lighttpd.bats tests/api/batch_nginx.bats
+TESTS += $(BATCH_API_TESTS)
+EXTRA_DIST += $(BATCH_API_TESTS) tests/api/batch_contract.bash

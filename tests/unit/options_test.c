@@ -16,8 +16,8 @@ static const char *const env_names[] = {
 	"TAGIFAI_MAX_BODY", "TAGIFAI_WORKERS", "TAGIFAI_MAX_TEXTS",
 	"TAGIFAI_MAX_TEXT_CHARS", "TAGIFAI_ACCESS_LOG", "TAGIFAI_LOG_FORMAT",
 	"TAGIFAI_METRICS_DIR", "TAGIFAI_REGISTRY", "TAGIFAI_DEFAULT_MODEL",
-	"TAGIFAI_MAX_UPLOAD", "TAGIFAI_REQUIRE_AUTH", "TAGIFAI_BATCH_RUNNER",
-	"TAGIFAI_BATCH_THREADS", "TAGIFAI_BATCH_NICE",
+	"TAGIFAI_MAX_UPLOAD", "TAGIFAI_REQUIRE_AUTH", "TAGIFAI_MAX_BATCH_ITEMS",
+	"TAGIFAI_BATCH_RUNNER", "TAGIFAI_BATCH_THREADS", "TAGIFAI_BATCH_NICE",
 };
 
 static void
@@ -209,7 +209,7 @@ bad_command_lines_should_be_usage_errors(void)
 	       o.action == OPTIONS_HELP, "--help stops the parse");
 	tap_ok(parse(&o, err, "--version", NULL) == SERVICE_OK &&
 	       o.action == OPTIONS_VERSION, "--version");
-	tap_ok(parse(&o, err, "--max-b", "10", NULL) == SERVICE_OK &&
+	tap_ok(parse(&o, err, "--max-bo", "10", NULL) == SERVICE_OK &&
 	       o.cfg.max_body == 10, "an unambiguous prefix of an option");
 	tap_ok(parse(&o, err, "--max-t", "10", NULL) == SERVICE_ERR_USAGE,
 	       "an ambiguous prefix is refused");
@@ -338,6 +338,37 @@ batch_runner_options_should_parse(void)
 	       "--batch-nice is 0 to 19 (%s)", err);
 }
 
+static void
+max_batch_items_should_parse(void)
+{
+	struct options o;
+	char err[OPTIONS_ERR_MAX];
+
+	clear_env();
+	tap_ok(parse(&o, err, NULL) == SERVICE_OK &&
+	       o.cfg.limits.value[SCHEMA_LIMIT_BATCH_ITEMS] == 1000000,
+	       "a batch job takes 1,000,000 items by default");
+	setenv("TAGIFAI_MAX_BATCH_ITEMS", "5000", 1);
+	tap_ok(parse(&o, err, NULL) == SERVICE_OK &&
+	       o.cfg.limits.value[SCHEMA_LIMIT_BATCH_ITEMS] == 5000,
+	       "TAGIFAI_MAX_BATCH_ITEMS applies");
+	tap_ok(parse(&o, err, "--max-batch-items", "7", NULL) == SERVICE_OK &&
+	       o.cfg.limits.value[SCHEMA_LIMIT_BATCH_ITEMS] == 7,
+	       "--max-batch-items wins over the environment");
+	setenv("TAGIFAI_MAX_BATCH_ITEMS", "many", 1);
+	tap_ok(parse(&o, err, NULL) == SERVICE_ERR_USAGE &&
+	       strstr(err, "TAGIFAI_MAX_BATCH_ITEMS") != NULL,
+	       "a bad TAGIFAI_MAX_BATCH_ITEMS is named: %s", err);
+	clear_env();
+	tap_ok(parse(&o, err, "--max-batch-items", "0", NULL) ==
+		       SERVICE_ERR_USAGE &&
+	       parse(&o, err, "--max-batch-items", "100000001", NULL) ==
+		       SERVICE_ERR_USAGE &&
+	       parse(&o, err, "--max-batch-items", "100000000", NULL) ==
+		       SERVICE_OK,
+	       "--max-batch-items is 1 to 100,000,000");
+}
+
 int
 main(void)
 {
@@ -347,6 +378,7 @@ main(void)
 	sizes_should_be_checked_against_their_bounds();
 	bad_command_lines_should_be_usage_errors();
 	registry_options_should_parse();
+	max_batch_items_should_parse();
 	batch_runner_options_should_parse();
 	return tap_done();
 }
