@@ -184,8 +184,9 @@ answers_live() {
 	[ "$st" = succeeded ] || { echo "job $job: $s" >&2; tail -n 20 "$STACK_DIR/master.out" >&2; return 1; }
 	[ "$ndone" -eq "$total" ] && [ "$vis" -eq "$total" ]
 	# Each chunk committed once, the resumed runner starting where the
-	# killed one stopped.
-	$CHECK chunks "$job" "$total" "$STACK_DIR/master.out" >&3
+	# killed one stopped (its last commit may have had no time for its
+	# line: the store's count covers it).
+	KILLED=$pid $CHECK chunks "$job" "$total" "$STACK_DIR/master.out" >&3
 	grep -q "batch runner: pid $pid: job $job: items" "$STACK_DIR/master.out"
 	grep -q "batch runner: pid $new: job $job: items" "$STACK_DIR/master.out"
 	answers_live "$job" "$STACK_DIR/big.jsonl" >&3
@@ -288,7 +289,8 @@ new_runner() {
 		s=$(wait_end "$j")
 		read -r st ndone total vis <<< "$s"
 		[ "$st" = succeeded ] && [ "$vis" -eq "$total" ] || { echo "job $j: $s" >&2; return 1; }
-		$CHECK chunks "$j" "$total" "$STACK_DIR/master.out" "$STACK_DIR/master2.out" >&3
+		KILLED=$pid $CHECK chunks "$j" "$total" "$STACK_DIR/master.out" \
+			"$STACK_DIR/master2.out" >&3
 	done
 	# Both masters' runners took part.
 	grep -qE "batch runner: pid [0-9]+: job (job-[0-9a-f]+): items" "$STACK_DIR/master2.out"
