@@ -341,6 +341,7 @@ reaped(struct master *m, pid_t pid, int st, uint64_t cpu_us, long long now)
 			return;
 		}
 		backoff_death(&m->runner_bo, lived, now);
+		stats_batch_restart(m->mc->runner->stats);
 		fprintf(stderr, LOG_PREFIX "batch runner %ld %s after %lld ms;"
 			" restarting in %lld ms\n", (long)pid, how, lived,
 			m->runner_bo.delay);
@@ -587,6 +588,8 @@ master_run(struct app *app, const struct master_config *mc)
 		app_free(&m.cur);
 		return 1;
 	}
+	if (mc->runner != NULL)
+		stats_batch_runner(mc->runner->stats);
 	fprintf(stderr, LOG_PREFIX "pid %ld, %u workers%s\n", (long)m.self,
 		mc->workers, mc->runner != NULL ? ", a batch runner" : "");
 	log_model("serving", &m.cur, m.gen);

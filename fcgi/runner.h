@@ -10,11 +10,14 @@
 
 #include <stddef.h>
 
+struct stats;
+
 /* What main tells the master about the runner. */
 struct runner_config {
 	const char *registry;  /* the registry directory */
 	size_t threads;        /* tagging threads */
 	int nice;              /* added to the process's niceness */
+	struct stats *stats;   /* the pool's counters (fcgi/stats.h) */
 };
 
 /* In the child the master just forked, with the signal set-up main made

@@ -112,6 +112,14 @@ wait_end() {
 	state "$1" "${2:-$REG_DIR}"
 }
 
+# The value of a /metrics sample (tests/api/prom_check.py parses the
+# whole answer first).  Usage: metric 'NAME{label="v"}'
+metric() {
+	curl -s -m 10 -o "$STACK_DIR/metrics.prom" "$BASE/metrics" || return 1
+	"$PYTHON3" "$top_srcdir/tests/api/prom_check.py" "$STACK_DIR/metrics.prom" "$1" |
+		awk '{printf "%d\n", $1}'
+}
+
 # Stored answers of JOB equal live ones for INPUT (model version 1).
 # Usage: answers_live JOB INPUT [DIR]
 answers_live() {
@@ -151,9 +159,13 @@ answers_live() {
 	[ "$total" -eq "$(wc -l < "$STACK_DIR/small.jsonl")" ]
 	answers_live "$job" "$STACK_DIR/small.jsonl" >&3
 	$CHECK chunks "$job" "$total" "$STACK_DIR/master.out" >&3
-	# the answer by id through the store, as GET /predictions/{id} reads it
 	"$top_builddir/tagifai" batch status "$job" --registry "$REG_DIR" |
 		jq -e '.status == "succeeded" and .error == null' > /dev/null
+	# /metrics: the runner's items, no job waiting
+	[ "$(metric tagifai_batch_items_total)" -eq "$total" ]
+	[ "$(metric 'tagifai_batch_jobs{status="queued"}')" -eq 0 ]
+	[ "$(metric 'tagifai_batch_jobs{status="running"}')" -eq 0 ]
+	[ "$(metric tagifai_batch_runner_restarts_total)" -eq 0 ]
 }
 
 @test "batch supervise: kill -9 of the runner mid-job: restarted, resumed, never half-visible, answers equal" {
@@ -169,6 +181,7 @@ answers_live() {
 	read -r st ndone total vis <<< "$s"
 	echo "# killed runner $pid at $ndone of $total items" >&3
 	[ "$st" = running ] && [ "$vis" -eq 0 ] && [ "$ndone" -lt "$total" ]
+	[ "$(metric 'tagifai_batch_jobs{status="running"}')" -eq 1 ]
 	sv_wait_log "master: batch runner $pid killed by signal 9 \\(Killed\\) after [0-9]+ ms; restarting in [0-9]+ ms"
 	sv_wait_log "master: batch runner [0-9]+ started"
 	new=$(runner_pid)
@@ -183,6 +196,8 @@ answers_live() {
 	done
 	[ "$st" = succeeded ] || { echo "job $job: $s" >&2; tail -n 20 "$STACK_DIR/master.out" >&2; return 1; }
 	[ "$ndone" -eq "$total" ] && [ "$vis" -eq "$total" ]
+	[ "$(metric tagifai_batch_runner_restarts_total)" -eq 1 ]
+	[ "$(metric 'tagifai_batch_jobs{status="running"}')" -eq 0 ]
 	# Each chunk committed once, the resumed runner starting where the
 	# killed one stopped (its last commit may have had no time for its
 	# line: the store's count covers it).
