@@ -8,16 +8,17 @@
 #             (/tmp/build-bench): autoreconf -fi if there is no configure,
 #             configure -q, make -j2
 #
-# Steps (STEPS, default all, in this order): http batch train memory cgi
-# profile.  Each is its own script (bench/<step>.sh, see bench/README.md);
+# Steps (STEPS, default all, in this order): http batch jobs train memory
+# cgi profile.  Each is its own script (bench/<step>.sh, see bench/README.md;
+# the step jobs is bench/batch_jobs.sh, after http, which empties http.raw);
 # they all write into one RESULTS dir (default bench/results/<timestamp>/).
 # A step that fails is reported and the others still run.
 # Before measuring, the load average is checked: with LOAD_WAIT=N (seconds,
 # default 0) the script waits up to N s for the 1-minute load to drop under
 # LOAD_MAX (default 1.0); the load is recorded either way.
 #
-# Env (defaults): DURATION=5s WARMUP=1s WORKERS=2 STEPS="http batch train
-#   memory cgi profile" LOAD_MAX=1.0 LOAD_WAIT=0 STRICT=0 (1: exit 1 when a
+# Env (defaults): DURATION=5s WARMUP=1s WORKERS=2 STEPS="http batch jobs
+#   train memory cgi profile" LOAD_MAX=1.0 LOAD_WAIT=0 STRICT=0 (1: exit 1 when a
 #   target fails) LATEST=0 (1: also write bench/results/latest.md)
 #   BUILD_DIR=/tmp/build-bench RESULTS=
 # Output: the tables on stdout and in $RESULTS/summary.txt and summary.md.
@@ -26,7 +27,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 case ${1:-} in -h|--help) usage_from_header; exit 0 ;; esac
 
-STEPS=${STEPS:-http batch train memory cgi profile}
+STEPS=${STEPS:-http batch jobs train memory cgi profile}
 LOAD_MAX=${LOAD_MAX:-1.0}
 LOAD_WAIT=${LOAD_WAIT:-0}
 STRICT=${STRICT:-0}
@@ -56,14 +57,16 @@ done
 
 failed=
 for step in $STEPS; do
+    script=$step
     case $step in
         http|batch|train|memory|cgi) args= ;;
+        jobs) args= script=batch_jobs ;;
         profile) args=fcgi ;;
         *) die "unknown step $step" ;;
     esac
     log "=== $step"
     # shellcheck disable=SC2086
-    if ! "$BENCH_DIR/$step.sh" $args > "$RESULTS/$step.log" 2>&1; then
+    if ! "$BENCH_DIR/$script.sh" $args > "$RESULTS/$step.log" 2>&1; then
         failed="$failed $step"
         log "$step FAILED:"; tail -n 5 "$RESULTS/$step.log" >&2
     fi

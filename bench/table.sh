@@ -128,6 +128,13 @@ targets_table() {
     done
     o=$(kv batch ours_texts_per_s); r=$(kv batch ref_texts_per_s)
     row_t "batch predict texts/s / sklearn in-process" "$o" "$r" "$(ratio "$o" "$r" 1)" ge 20
+    o=$(kv jobs job_items_per_s); r=$(kv jobs predict_items_per_s)
+    row_t "batch job items/s (db writes incl.) / predict" "$o" "$r" "$(kv jobs job_over_predict)" ge 0.8
+    o=$(get jobs-lighttpd-ours get_prediction rps); f=$(get jobs-lighttpd-floor get_prediction rps)
+    row_t "lighttpd GET /predictions/{id} / floor GET" "$o" "$f" "$(pratio jobs-lighttpd-ours jobs-lighttpd-floor get_prediction rps)" ge 0.9
+    row_t "projects.csv submit -> visible s (info)" "$(kv jobs e2e_submit_s)" "$(kv jobs e2e_run_s)" - info -
+    o=$(get jobs-lighttpd-ours post_predict_busy rps); f=$(get jobs-lighttpd-ours post_predict_1 rps)
+    row_t "POST /predict req/s, job running / idle (info)" "$o" "$f" "$(ratio "$o" "$f")" info -
     o=$(kv train ours_mean_s); r=$(kv train ref_mean_s)
     row_t "training wall s: reference / ours" "$o" "$r" "$(ratio "$r" "$o" 1)" ge 5
     for n in 1 2 4; do

@@ -15,6 +15,9 @@ int cli_import(int argc, char **argv);    /* cli/import.c */
 int cli_info(int argc, char **argv);      /* cli/info.c */
 int cli_models(int argc, char **argv);    /* cli/models.c */
 int cli_users(int argc, char **argv);     /* cli/users.c */
+int cli_batch(int argc, char **argv);     /* cli/batch.c */
+/* `tagifai batch-runner`: `tagifai batch runner`, as the issue spells it. */
+int cli_batch_runner(int argc, char **argv);
 
 /* The model a subcommand uses when none is named: $TAGIFAI_MODEL, else the
  * installed default (TAGIFAI_MODELDIR/default.tagifai). */

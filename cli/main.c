@@ -28,6 +28,10 @@ static const struct command commands[] = {
 	  "show, activate, rollback, activations, delete" },
 	{ "users", cli_users, "users and API keys: create, list, delete, "
 	  "keys, key-create, key-delete" },
+	{ "batch", cli_batch, "batch jobs: submit, run, status, list, wait, "
+	  "results, cancel, runner" },
+	{ "batch-runner", cli_batch_runner, "the batch-job runner service "
+	  "(batch runner)" },
 };
 
 const char *cli_default_model(void)
@@ -43,7 +47,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: tagifai COMMAND [OPTIONS]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nRun `tagifai COMMAND --help` for a command's options.\n");
 }
 

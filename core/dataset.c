@@ -25,6 +25,29 @@ dataset_free(struct dataset *d)
 	free(d);
 }
 
+char *
+dataset_join(const char *const *fields, size_t n)
+{
+	size_t len = 1, at = 0;
+	char *s;
+
+	for (size_t k = 0; k < n; k++)
+		len += strlen(fields[k]) + (k > 0);
+	s = malloc(len);
+	if (s == NULL)
+		return NULL;
+	for (size_t k = 0; k < n; k++) {
+		size_t l = strlen(fields[k]);
+
+		if (k > 0)
+			s[at++] = ' ';
+		memcpy(s + at, fields[k], l);
+		at += l;
+	}
+	s[at] = '\0';
+	return s;
+}
+
 enum core_status
 dataset_load(const char *path, struct dataset **out, struct core_error *err)
 {
@@ -61,10 +84,11 @@ dataset_load(const char *path, struct dataset **out, struct core_error *err)
 	    d->line == NULL)
 		goto nomem;
 	for (size_t i = 0; i < t->n_rows; i++) {
-		const char *title = csv_reader_cell(t, i, (size_t)col[0]);
-		const char *desc = csv_reader_cell(t, i, (size_t)col[1]);
+		const char *parts[2] = {
+			csv_reader_cell(t, i, (size_t)col[0]),
+			csv_reader_cell(t, i, (size_t)col[1]),
+		};
 		const char *tag = csv_reader_cell(t, i, (size_t)col[2]);
-		size_t lt = strlen(title), ld = strlen(desc);
 
 		if (tag[0] == '\0') {
 			d->n = i;
@@ -72,14 +96,11 @@ dataset_load(const char *path, struct dataset **out, struct core_error *err)
 				       "%s:%zu: empty tag", path, t->lines[i]);
 			goto out;
 		}
-		d->text[i] = malloc(lt + ld + 2);
+		d->text[i] = dataset_join(parts, 2);
 		d->tag[i] = strdup(tag);
 		d->n = i + 1;
 		if (d->text[i] == NULL || d->tag[i] == NULL)
 			goto nomem;
-		memcpy(d->text[i], title, lt);
-		d->text[i][lt] = ' ';
-		memcpy(d->text[i] + lt + 1, desc, ld + 1);
 		d->line[i] = t->lines[i];
 	}
 	goto out;

@@ -32,6 +32,12 @@ enum core_status dataset_load(const char *path, struct dataset **out,
 			      struct core_error *err) CORE_WARN_UNUSED;
 void dataset_free(struct dataset *d);
 
+/* The text of a row: fields[0..n) joined by one space, as the reference's
+ * preprocess() joins title and description (every caller that builds a
+ * text from columns uses this one).  Returns a string the caller frees,
+ * or NULL when out of memory. */
+char *dataset_join(const char *const *fields, size_t n);
+
 /* The sorted unique tags of rows[0..n) (all rows if rows is NULL).
  * *classes is an array of *n_classes pointers into d (valid while d lives);
  * the caller frees the array with free().  CORE_ERR_LIMIT when there are

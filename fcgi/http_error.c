@@ -39,6 +39,9 @@ static const struct {
 				     "retry shortly" },
 	[HTTP_ERR_REGISTRY_IO] = { 503, "The model registry's storage "
 				   "failed; nothing was changed" },
+	[HTTP_ERR_BATCH_MEDIA] = { 415, "Unsupported Media Type: send "
+				   "application/json or application/x-ndjson "
+				   "(one item a line)" },
 };
 
 int

@@ -29,6 +29,7 @@ enum http_error {
 				      nor JSON */
 	HTTP_ERR_REGISTRY_BUSY,    /* 503: the database stayed locked */
 	HTTP_ERR_REGISTRY_IO,      /* 503: the registry's storage failed */
+	HTTP_ERR_BATCH_MEDIA,      /* 415: a job neither JSON nor NDJSON */
 	HTTP_ERR__MAX
 };
 

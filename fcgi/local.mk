@@ -8,6 +8,8 @@ fcgi_libservice_a_SOURCES = \
 	fcgi/app.c fcgi/app.h \
 	fcgi/app_model.c fcgi/app_model.h \
 	fcgi/auth.c fcgi/auth.h \
+	fcgi/batch.c fcgi/batch.h \
+	fcgi/batch_body.c fcgi/batch_body.h \
 	fcgi/envelope.c fcgi/envelope.h \
 	fcgi/handlers.c fcgi/handlers.h \
 	fcgi/http_error.c fcgi/http_error.h \
@@ -16,6 +18,7 @@ fcgi_libservice_a_SOURCES = \
 	fcgi/observe.c fcgi/observe.h \
 	fcgi/options.c fcgi/options.h \
 	fcgi/predict.c fcgi/predict.h \
+	fcgi/predictions.c fcgi/predictions.h \
 	fcgi/prom.c fcgi/prom.h \
 	fcgi/registry.c fcgi/registry.h \
 	fcgi/request.c fcgi/request.h \
@@ -33,8 +36,9 @@ sbin_PROGRAMS += tagifai-fcgi
 tagifai_fcgi_SOURCES = fcgi/main.c \
 	fcgi/listen.c fcgi/listen.h \
 	fcgi/master.c fcgi/master.h \
+	fcgi/runner.c fcgi/runner.h \
 	fcgi/serve.c fcgi/serve.h \
 	fcgi/transport.c fcgi/transport.h
 tagifai_fcgi_CFLAGS = $(AM_CFLAGS) $(FCGI_CFLAGS) $(CJSON_CFLAGS)
-tagifai_fcgi_LDADD = fcgi/libservice.a $(SCHEMAS_LIBS) $(STORE_LIBS) \
+tagifai_fcgi_LDADD = fcgi/libservice.a $(SCHEMAS_LIBS) $(JOBS_LIBS) \
 	$(FCGI_LIBS) $(CJSON_LIBS)

@@ -145,7 +145,7 @@ predict(struct app *app, struct registry_entry *e, struct request *req,
 	struct response *res)
 {
 	struct texts t = { 0 };
-	struct validate_sink sink = { collect, &t };
+	struct validate_sink sink = { collect, &t, NULL, NULL };
 	struct pyjson_doc *doc = NULL;
 	struct pyjson_error pe = { 0 };
 	cJSON *detail = cJSON_CreateArray();

@@ -20,6 +20,7 @@ respond_phrase(int status)
 	switch (status) {
 	case 200: return "OK";
 	case 201: return "Created";
+	case 202: return "Accepted";
 	case 307: return "Temporary Redirect";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
@@ -117,6 +118,7 @@ respond_write(const struct response *res, const struct request *req,
 	header(&h, "Cache-Control", res->cache_control);
 	header(&h, "Retry-After", res->retry_after);
 	header(&h, "X-Model", x_model);
+	header(&h, "X-Prediction-Source", res->prediction_source);
 	header(&h, "X-Request-Id", req->id);
 	util_buf_adds(&h, "\r\n");
 	if (h.st != UTIL_OK)

@@ -29,6 +29,9 @@ struct response {
 	/* X-Model when not the served default (the registry's routes name
 	 * their own version); borrowed for the request, or NULL. */
 	const char *x_model;
+	/* X-Prediction-Source (GET /predictions/{item-id}: "batch"),
+	 * static, or NULL. */
+	const char *prediction_source;
 };
 
 /* The reason phrase of an HTTP status ("OK", "Not Found"). */

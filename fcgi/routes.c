@@ -8,10 +8,12 @@
  * api.py (summaries with their leading space, operation ids, response
  * titles); the error answers are the ones this service adds.
  */
+#include "fcgi/batch.h"
 #include "fcgi/handlers.h"
 #include "fcgi/observe.h"
 #include "fcgi/models.h"
 #include "fcgi/predict.h"
+#include "fcgi/predictions.h"
 #include "fcgi/route.h"
 #include "fcgi/users.h"
 
@@ -270,6 +272,135 @@ static const struct openapi_op op_version_predict = {
 	.validates = true,
 };
 
+/* ---- batch jobs (issue 13; fcgi/batch.c, doc/API.md) ---- */
+
+static const struct openapi_param batch_submit_query[] = {
+	{ "model", "query", false, "Model" },
+	{ "version", "query", false, "Version" },
+};
+
+static const struct openapi_error batch_submit_errors[] = {
+	{ "404", "Unknown model or version (or no active version)" },
+	{ "413", "Request body too large (--max-upload)" },
+	{ "415", "Unsupported media type" },
+	{ "503", "Registry busy (Retry-After)" },
+};
+
+static const struct openapi_op op_batch_submit = {
+	.tag = "Batch",
+	.summary = "Submit a batch job",
+	.description = "Queue predictions for a finite set of items, computed "
+		       "by the job runner outside any request: JSON "
+		       "{model, version, items: [{id, text}]}, or "
+		       "application/x-ndjson (one {id, text} a line, model "
+		       "and version in the query).  Texts are validated as "
+		       "/predict's; ids are 1-128 printable characters, "
+		       "unique within the job; every problem is listed in "
+		       "one 422; at most --max-batch-items items.",
+	.operation_id = "submit_batch_jobs_post",
+	.response_title = "BatchJobAccepted",
+	.params = batch_submit_query,
+	.n_params = 2,
+	.body = &schema_batch_job_request,
+	.ndjson = &schema_batch_item,
+	.errors = batch_submit_errors,
+	.n_errors = 4,
+	.validates = true,
+	.accepted = true,
+	.data = &schema_batch_job_data,
+};
+
+static const struct openapi_error batch_read_errors[] = {
+	{ "404", "Unknown job" },
+	{ "503", "Registry busy (Retry-After)" },
+};
+
+static const struct openapi_op op_batch_list = {
+	.tag = "Batch",
+	.summary = "Batch jobs",
+	.description = "Every job, newest first.",
+	.operation_id = "batch_jobs_batch_jobs_get",
+	.response_title = "BatchJobs",
+	.errors = batch_read_errors + 1,
+	.n_errors = 1,
+	.data = &schema_batch_jobs_data,
+};
+
+static const struct openapi_op op_batch_get = {
+	.tag = "Batch",
+	.summary = "A batch job",
+	.description = "A job's status and progress.",
+	.operation_id = "batch_job_batch_jobs__job_id__get",
+	.response_title = "BatchJob",
+	.errors = batch_read_errors,
+	.n_errors = 2,
+	.data = &schema_batch_job_data,
+};
+
+static const struct openapi_error batch_cancel_errors[] = {
+	{ "404", "Unknown job" },
+	{ "409", "The job has already finished" },
+	{ "503", "Registry busy (Retry-After)" },
+};
+
+static const struct openapi_op op_batch_cancel = {
+	.tag = "Batch",
+	.summary = "Cancel a batch job",
+	.description = "Cancels a queued or running job: its partial "
+		       "results are deleted, none becomes visible.",
+	.operation_id = "cancel_batch_jobs__job_id__delete",
+	.response_title = "BatchJob",
+	.errors = batch_cancel_errors,
+	.n_errors = 3,
+	.data = &schema_batch_job_data,
+};
+
+static const struct openapi_param page_query[] = {
+	{ "offset", "query", false, "Offset" },
+	{ "limit", "query", false, "Limit" },
+};
+
+static const struct openapi_error batch_page_errors[] = {
+	{ "404", "Unknown job" },
+	{ "409", "The job has not succeeded" },
+	{ "503", "Registry busy (Retry-After)" },
+};
+
+static const struct openapi_op op_batch_predictions = {
+	.tag = "Batch",
+	.summary = "A batch job's predictions",
+	.description = "A page of a succeeded job's predictions, in input "
+		       "order (offset from 0, limit 1-1000, default 100).",
+	.operation_id = "predictions_batch_jobs__job_id__predictions_get",
+	.response_title = "BatchPredictions",
+	.params = page_query,
+	.n_params = 2,
+	.errors = batch_page_errors,
+	.n_errors = 3,
+	.validates = true,
+	.data = &schema_batch_page_data,
+};
+
+static const struct openapi_error prediction_get_errors[] = {
+	{ "404", "No succeeded job covered this id" },
+	{ "503", "Registry busy (Retry-After)" },
+};
+
+static const struct openapi_op op_prediction_get = {
+	.tag = "Prediction",
+	.summary = "A stored prediction",
+	.description = "The prediction the most recent succeeded job stored "
+		       "for an item id, without running the model "
+		       "(X-Prediction-Source: batch); stale when the model's "
+		       "active version is no longer the one that computed "
+		       "it.",
+	.operation_id = "prediction_predictions__item_id__get",
+	.response_title = "StoredPrediction",
+	.errors = prediction_get_errors,
+	.n_errors = 2,
+	.data = &schema_prediction_data,
+};
+
 /* Users and API keys (fcgi/users.c). */
 static const struct openapi_error user_errors[] = {
 	{ "404", "No such user" },
@@ -403,6 +534,21 @@ const struct route route_table[] = {
 	{ "/models/{model-name}/versions/{version}/predict", METHOD_POST,
 	  handle_model_predict, ROLE_PREDICT,
 	  &op_version_predict, ROUTE_BODY_JSON, ROUTE_GATE_PREDICT },
+	{ "/batch-jobs", METHOD_POST, handle_batch_submit, ROLE_DEPLOY,
+	  &op_batch_submit, ROUTE_BODY_UPLOAD, ROUTE_GATE_NONE },
+	{ "/batch-jobs", METHOD_GET_HEAD, handle_batch_list, ROLE_READ,
+	  &op_batch_list, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
+	{ "/batch-jobs/{job-id}", METHOD_GET_HEAD, handle_batch_get, ROLE_READ,
+	  &op_batch_get, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
+	{ "/batch-jobs/{job-id}", METHOD_DELETE, handle_batch_cancel,
+	  ROLE_DEPLOY, &op_batch_cancel, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
+	{ "/batch-jobs/{job-id}/predictions", METHOD_GET_HEAD,
+	  handle_batch_predictions, ROLE_READ, &op_batch_predictions,
+	  ROUTE_BODY_JSON, ROUTE_GATE_NONE },
+	/* Item ids may hold '/': the rest of the path. */
+	{ "/predictions/{item-id:path}", METHOD_GET_HEAD, handle_prediction_get,
+	  ROLE_PREDICT, &op_prediction_get, ROUTE_BODY_JSON,
+	  ROUTE_GATE_PREDICT },
 	{ "/users/me", METHOD_GET_HEAD, handle_user_me, ROLE_USER,
 	  &op_user_me, ROUTE_BODY_JSON, ROUTE_GATE_NONE },
 	{ "/users", METHOD_GET_HEAD, handle_users_list, ROLE_ADMIN,

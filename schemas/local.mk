@@ -4,6 +4,7 @@ noinst_LIBRARIES += schemas/libschemas.a
 schemas_libschemas_a_SOURCES = \
 	schemas/pyjson.c schemas/pyjson.h \
 	schemas/schema.h schemas/predict_schema.c schemas/registry_schema.c \
+	schemas/batch_schema.c \
 	schemas/validate.c schemas/validate.h \
 	schemas/openapi.c schemas/openapi.h
 schemas_libschemas_a_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)

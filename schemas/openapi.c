@@ -116,15 +116,61 @@ add_path_params(cJSON *params, const char *path)
 	}
 }
 
+static void describe(cJSON *o, const struct schema *s,
+		     const struct schema_limits *lim, cJSON *schemas);
+
+/* The path as OpenAPI writes it: "{file:path}" is "{file}". */
 static void
-add_operation(cJSON *paths, const struct openapi_path *at)
+path_key(const char *path, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (const char *p = path; *p != '\0' && n + 1 < len; p++) {
+		if (strncmp(p, ":path}", 6) == 0)
+			p += 5;
+		out[n++] = *p;
+	}
+	out[n] = '\0';
+}
+
+/* The success answer: the envelope around op->data. */
+static void
+add_success(cJSON *responses, const struct openapi_op *op,
+	    const struct schema_limits *lim, cJSON *schemas)
+{
+	static const char *const strings[] = { "message", "method",
+					       "timestamp", "url" };
+	const char *code = op->accepted ? "202" : op->created ? "201" : "200";
+	const char *what = op->accepted ? "Accepted" : op->created ?
+			   "Created" : "Successful Response";
+	cJSON *s = json_response(responses, code, what), *p, *t;
+
+	cJSON_AddStringToObject(s, "title", op->response_title);
+	cJSON_AddStringToObject(s, "type", "object");
+	if (op->data == NULL)
+		return;
+	p = cJSON_AddObjectToObject(s, "properties");
+	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		t = cJSON_AddObjectToObject(p, strings[i]);
+		cJSON_AddStringToObject(t, "type", "string");
+	}
+	t = cJSON_AddObjectToObject(p, "status-code");
+	cJSON_AddStringToObject(t, "type", "integer");
+	describe(cJSON_AddObjectToObject(p, "data"), op->data, lim, schemas);
+}
+
+static void
+add_operation(cJSON *paths, const struct openapi_path *at,
+	      const struct schema_limits *lim, cJSON *schemas)
 {
 	const struct openapi_op *op = at->op;
-	cJSON *item = cJSON_GetObjectItemCaseSensitive(paths, at->path);
-	cJSON *o, *a, *responses, *s;
+	char key[256];
+	cJSON *item, *o, *a, *responses;
 
+	path_key(at->path, key, sizeof(key));
+	item = cJSON_GetObjectItemCaseSensitive(paths, key);
 	if (item == NULL)
-		item = cJSON_AddObjectToObject(paths, at->path);
+		item = cJSON_AddObjectToObject(paths, key);
 	o = cJSON_AddObjectToObject(item, at->method);
 	a = cJSON_AddArrayToObject(o, "tags");
 	cJSON_AddItemToArray(a, cJSON_CreateString(op->tag));
@@ -143,8 +189,16 @@ add_operation(cJSON *paths, const struct openapi_path *at)
 		cJSON *rb = cJSON_AddObjectToObject(o, "requestBody");
 		cJSON *c = cJSON_AddObjectToObject(rb, "content");
 
-		c = cJSON_AddObjectToObject(c, "application/json");
-		ref(cJSON_AddObjectToObject(c, "schema"), op->body->name);
+		if (op->ndjson != NULL)
+			cJSON_AddStringToObject(rb, "description", "JSON, or "
+				"application/x-ndjson: one item a line, the "
+				"model and version in the query");
+		ref(cJSON_AddObjectToObject(cJSON_AddObjectToObject(c,
+			"application/json"), "schema"), op->body->name);
+		if (op->ndjson != NULL)
+			ref(cJSON_AddObjectToObject(cJSON_AddObjectToObject(c,
+				"application/x-ndjson"), "schema"),
+			    op->ndjson->name);
 		cJSON_AddBoolToObject(rb, "required", true);
 	} else if (op->upload) {
 		/* A file: Swagger UI offers a file picker for binary. */
@@ -164,10 +218,7 @@ add_operation(cJSON *paths, const struct openapi_path *at)
 		cJSON_AddBoolToObject(rb, "required", true);
 	}
 	responses = cJSON_AddObjectToObject(o, "responses");
-	s = json_response(responses, op->created ? "201" : "200",
-			  op->created ? "Created" : "Successful Response");
-	cJSON_AddStringToObject(s, "title", op->response_title);
-	cJSON_AddStringToObject(s, "type", "object");
+	add_success(responses, op, lim, schemas);
 	for (size_t i = 0; i < op->n_errors; i++)
 		add_detail_error(responses, op->errors[i].code,
 				 op->errors[i].description);
@@ -193,6 +244,19 @@ add_operation(cJSON *paths, const struct openapi_path *at)
 static void add_schema(cJSON *schemas, const struct schema *s,
 		       const struct schema_limits *lim);
 
+/* A field's schema: a reference to a named one, else written here. */
+static void
+field(cJSON *p, const struct schema *t, const struct schema_limits *lim,
+      cJSON *schemas)
+{
+	if (t->name != NULL) {
+		ref(p, t->name);
+		add_schema(schemas, t, lim);
+	} else {
+		describe(p, t, lim, schemas);
+	}
+}
+
 static void
 describe(cJSON *o, const struct schema *s,
 	 const struct schema_limits *lim, cJSON *schemas)
@@ -208,12 +272,20 @@ describe(cJSON *o, const struct schema *s,
 		if (s->max_length != SCHEMA_LIMIT_NONE)
 			cJSON_AddNumberToObject(o, "maxLength",
 				(double)lim->value[s->max_length]);
+		if (s->pattern != NULL)
+			cJSON_AddStringToObject(o, "pattern", s->pattern);
 		cJSON_AddStringToObject(o, "type", "string");
 		break;
 	case SCHEMA_INTEGER:
 		cJSON_AddStringToObject(o, "title", s->title);
 		cJSON_AddStringToObject(o, "type", "integer");
-		cJSON_AddNumberToObject(o, "minimum", 1);
+		cJSON_AddNumberToObject(o, "minimum", s->positive ? 1 : 0);
+		break;
+	case SCHEMA_NUMBER:
+	case SCHEMA_BOOLEAN:
+		cJSON_AddStringToObject(o, "title", s->title);
+		cJSON_AddStringToObject(o, "type", s->kind == SCHEMA_NUMBER ?
+					"number" : "boolean");
 		break;
 	case SCHEMA_ARRAY:
 		cJSON_AddStringToObject(o, "title", s->title);
@@ -224,36 +296,31 @@ describe(cJSON *o, const struct schema *s,
 			cJSON_AddNumberToObject(o, "maxItems",
 				(double)lim->value[s->max_items]);
 		cJSON_AddStringToObject(o, "type", "array");
-		if (s->items->name != NULL) {
-			ref(cJSON_AddObjectToObject(o, "items"),
-			    s->items->name);
-			add_schema(schemas, s->items, lim);
-		} else {
-			describe(cJSON_AddObjectToObject(o, "items"),
-				 s->items, lim, schemas);
-		}
+		field(cJSON_AddObjectToObject(o, "items"), s->items, lim,
+		      schemas);
 		break;
 	case SCHEMA_OBJECT:
 		cJSON_AddStringToObject(o, "title", s->title);
-		req = cJSON_AddArrayToObject(o, "required");
-		for (size_t i = 0; i < s->n_fields; i++)
-			if (s->fields[i].required)
-				cJSON_AddItemToArray(req, cJSON_CreateString(
-					s->fields[i].name));
-		cJSON_AddStringToObject(o, "type", "object");
-		props = cJSON_AddObjectToObject(o, "properties");
+		req = NULL;
+		/* OpenAPI 3.0: "required", when present, is not empty. */
 		for (size_t i = 0; i < s->n_fields; i++) {
-			const struct schema *t = s->fields[i].type;
-			cJSON *p = cJSON_AddObjectToObject(props,
-							   s->fields[i].name);
-
-			if (t->name != NULL) {
-				ref(p, t->name);
-				add_schema(schemas, t, lim);
-			} else {
-				describe(p, t, lim, schemas);
-			}
+			if (!s->fields[i].required)
+				continue;
+			if (req == NULL)
+				req = cJSON_AddArrayToObject(o, "required");
+			cJSON_AddItemToArray(req, cJSON_CreateString(
+				s->fields[i].name));
 		}
+		cJSON_AddStringToObject(o, "type", "object");
+		if (s->n_fields > 0)
+			props = cJSON_AddObjectToObject(o, "properties");
+		for (size_t i = 0; i < s->n_fields; i++)
+			field(cJSON_AddObjectToObject(props, s->fields[i].name),
+			      s->fields[i].type, lim, schemas);
+		if (s->additional != NULL)
+			field(cJSON_AddObjectToObject(o,
+				"additionalProperties"), s->additional, lim,
+			      schemas);
 		if (s->example != NULL) {
 			cJSON *ex = cJSON_Parse(s->example);
 
@@ -265,6 +332,8 @@ describe(cJSON *o, const struct schema *s,
 	default:
 		break;
 	}
+	if (s->nullable)
+		cJSON_AddBoolToObject(o, "nullable", true);
 	if (s->description != NULL)
 		cJSON_AddStringToObject(o, "description", s->description);
 }
@@ -329,9 +398,15 @@ openapi_render(const char *server_url, const struct schema_limits *lim,
 	else if (!add_url(srv, server_url && *server_url ? server_url : "/"))
 		goto out;
 	paths = cJSON_AddObjectToObject(doc, "paths");
+	comp = cJSON_CreateObject();
+	schemas = cJSON_AddObjectToObject(comp, "schemas");
 	for (size_t i = 0; i < n_ops; i++)
-		add_operation(paths, &ops[i]);
-	comp = cJSON_AddObjectToObject(doc, "components");
+		add_operation(paths, &ops[i], lim, schemas);
+	/* components after paths, as FastAPI writes them. */
+	if (!cJSON_AddItemToObject(doc, "components", comp)) {
+		cJSON_Delete(comp);
+		goto out;
+	}
 	for (size_t i = 0; i < n_ops; i++) {
 		cJSON *ss, *k;
 
@@ -347,7 +422,6 @@ openapi_render(const char *server_url, const struct schema_limits *lim,
 					"or POST /users/{user-name}/api-keys");
 		break;
 	}
-	schemas = cJSON_AddObjectToObject(comp, "schemas");
 	fixed = cJSON_Parse(validation_components);
 	if (fixed == NULL)
 		goto out;
@@ -355,9 +429,12 @@ openapi_render(const char *server_url, const struct schema_limits *lim,
 		cJSON_GetObjectItemCaseSensitive(fixed,
 						 "HTTPValidationError")))
 		goto out;
-	for (size_t i = 0; i < n_ops; i++)
+	for (size_t i = 0; i < n_ops; i++) {
 		if (ops[i].op->body != NULL)
 			add_schema(schemas, ops[i].op->body, lim);
+		if (ops[i].op->ndjson != NULL)
+			add_schema(schemas, ops[i].op->ndjson, lim);
+	}
 	if (!cJSON_AddItemReferenceToObject(schemas, "ValidationError",
 		cJSON_GetObjectItemCaseSensitive(fixed, "ValidationError")))
 		goto out;

@@ -47,6 +47,13 @@ struct openapi_op {
 	bool validates;              /* may answer 422 */
 	bool upload;                 /* body: a file (octet-stream) or JSON */
 	bool created;                /* success is 201, not 200 */
+	bool accepted;               /* success is 202, not 200 */
+	/* With body: the schema of one line of an application/x-ndjson
+	 * body, the other content the operation takes; or NULL. */
+	const struct schema *ndjson;
+	/* The envelope's data of the success answer, or NULL (then only
+	 * "type": "object"). */
+	const struct schema *data;
 };
 
 /* One operation of the document, at its path and method. */
@@ -63,7 +70,7 @@ struct openapi_path {
 #define OPENAPI_PARAM_NAME_MAX 64
 
 /* Renders the document for paths[0..n) (in that order; several methods
- * of one path share its entry) as compact JSON with servers
+ * of one path share its entry; "{name:path}" is written "{name}") as compact JSON with servers
  * [{"url": server_url}] (the mount prefix; "" is written as "/").
  * Every "{name}" in a path is a required string path parameter titled
  * like FastAPI's ("model_name" -> "Model Name"), listed before the

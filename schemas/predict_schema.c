@@ -9,7 +9,7 @@
  */
 #include "schemas/schema.h"
 
-static const struct schema text_string = {
+const struct schema schema_text_string = {
 	.kind = SCHEMA_STRING,
 	.title = "Text",
 	.min_length = 1,
@@ -18,7 +18,7 @@ static const struct schema text_string = {
 };
 
 static const struct schema_field text_fields[] = {
-	{ "text", "Text", &text_string, true },
+	{ "text", "Text", &schema_text_string, true },
 };
 
 const struct schema schema_text = {
@@ -62,4 +62,5 @@ schema_limits_default(struct schema_limits *l)
 	l->value[SCHEMA_LIMIT_NONE] = 0;
 	l->value[SCHEMA_LIMIT_TEXTS] = SCHEMA_DEFAULT_MAX_TEXTS;
 	l->value[SCHEMA_LIMIT_TEXT_CHARS] = SCHEMA_DEFAULT_MAX_TEXT_CHARS;
+	l->value[SCHEMA_LIMIT_BATCH_ITEMS] = SCHEMA_DEFAULT_MAX_BATCH_ITEMS;
 }

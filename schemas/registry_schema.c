@@ -37,6 +37,7 @@ const struct schema schema_model_create = {
 static const struct schema version_integer = {
 	.kind = SCHEMA_INTEGER,
 	.title = "Version",
+	.positive = true,
 };
 
 static const struct schema_field active_fields[] = {

@@ -18,15 +18,6 @@
 #include "util/json.h"
 #include "schemas/validate.h"
 
-#define LOC_MAX 8   /* nesting of our schemas: body.texts.N.text */
-
-struct loc {
-	struct {
-		const char *key;   /* or NULL: index */
-		size_t index;
-	} part[LOC_MAX];
-	size_t n;
-};
 
 struct vctx {
 	const struct schema_limits *lim;
@@ -37,7 +28,7 @@ struct vctx {
 };
 
 static cJSON *
-loc_json(const struct loc *loc)
+loc_json(const struct validate_loc *loc)
 {
 	cJSON *a = cJSON_CreateArray();
 
@@ -58,10 +49,12 @@ loc_json(const struct loc *loc)
 }
 
 /* Appends {"loc","msg","type"} (+ ctx {"limit_value": limit} when
- * with_limit) to the detail array. */
+ * with_limit, ctx {"pattern": pattern} when pattern is not NULL) to the
+ * detail array, or hands it to the sink's on_problem. */
 static void
-problem(struct vctx *v, const struct loc *loc, const char *msg,
-	const char *type, bool with_limit, size_t limit)
+problem_ctx(struct vctx *v, const struct validate_loc *loc, const char *msg,
+	    const char *type, bool with_limit, size_t limit,
+	    const char *pattern)
 {
 	cJSON *e = cJSON_CreateObject(), *l = loc_json(loc), *ctx;
 
@@ -73,11 +66,20 @@ problem(struct vctx *v, const struct loc *loc, const char *msg,
 	if (cJSON_AddStringToObject(e, "msg", msg) == NULL ||
 	    cJSON_AddStringToObject(e, "type", type) == NULL)
 		goto fail;
-	if (with_limit) {
+	if (with_limit || pattern != NULL) {
 		ctx = cJSON_AddObjectToObject(e, "ctx");
-		if (ctx == NULL || cJSON_AddNumberToObject(ctx, "limit_value",
-						   (double)limit) == NULL)
+		if (ctx == NULL || (with_limit &&
+		    cJSON_AddNumberToObject(ctx, "limit_value",
+					    (double)limit) == NULL) ||
+		    (pattern != NULL &&
+		     cJSON_AddStringToObject(ctx, "pattern", pattern) == NULL))
 			goto fail;
+	}
+	if (v->sink != NULL && v->sink->on_problem != NULL) {
+		if (!v->sink->on_problem(v->sink->ctx, e))
+			goto fail;
+		cJSON_Delete(e);
+		return;
 	}
 	if (!cJSON_AddItemToArray(v->detail, e))
 		goto fail;
@@ -87,10 +89,35 @@ fail:
 	v->nomem = true;
 }
 
-static bool
-push(struct loc *loc, const char *key, size_t index)
+static void
+problem(struct vctx *v, const struct validate_loc *loc, const char *msg,
+	const char *type, bool with_limit, size_t limit)
 {
-	if (loc->n >= LOC_MAX)
+	problem_ctx(v, loc, msg, type, with_limit, limit, NULL);
+}
+
+/* Hands an accepted value to the sink. */
+static void
+deliver(struct vctx *v, const struct validate_loc *loc, const char *s, size_t len,
+       bool string)
+{
+	const struct validate_sink *k = v->sink;
+
+	if (k == NULL)
+		return;
+	if (k->on_field != NULL) {
+		if (!k->on_field(k->ctx, loc, s, len))
+			v->nomem = true;
+	} else if (string && k->on_string != NULL &&
+		   !k->on_string(k->ctx, s, len)) {
+		v->nomem = true;
+	}
+}
+
+static bool
+push(struct validate_loc *loc, const char *key, size_t index)
+{
+	if (loc->n >= VALIDATE_LOC_MAX)
 		return false;
 	loc->part[loc->n].key = key;
 	loc->part[loc->n].index = index;
@@ -99,11 +126,11 @@ push(struct loc *loc, const char *key, size_t index)
 }
 
 static void check(struct vctx *v, const struct schema *s,
-		  const struct pyjson *val, struct loc *loc);
+		  const struct pyjson *val, struct validate_loc *loc);
 
 static void
 check_string(struct vctx *v, const struct schema *s,
-	     const struct pyjson *val, struct loc *loc)
+	     const struct pyjson *val, struct validate_loc *loc)
 {
 	char tmp[UTIL_FLOAT_REPR_MAX], msg[96];
 	const char *str;
@@ -149,14 +176,41 @@ check_string(struct vctx *v, const struct schema *s,
 			max);
 		return;
 	}
-	if (v->sink != NULL &&
-	    !v->sink->on_string(v->sink->ctx, str, len))
-		v->nomem = true;
+	if (s->match != NULL && !s->match(str, len)) {
+		char rmsg[160];
+
+		snprintf(rmsg, sizeof(rmsg), "string does not match regex "
+			 "\"%s\"", s->pattern);
+		problem_ctx(v, loc, rmsg, "value_error.str.regex", false, 0,
+			    s->pattern);
+		return;
+	}
+	deliver(v, loc, str, len, true);
+}
+
+/* pydantic's StrictInt (no "3", no 3.0), with conint(gt=0) when the
+ * schema says positive. */
+static void
+check_integer(struct vctx *v, const struct schema *s,
+	      const struct pyjson *val, struct validate_loc *loc)
+{
+	if (val->type != PYJSON_INT) {
+		problem(v, loc, "value is not a valid integer",
+			"type_error.integer", false, 0);
+		return;
+	}
+	if (s->positive && (val->text[0] == '-' ||
+			    (val->len == 1 && val->text[0] == '0'))) {
+		problem(v, loc, "ensure this value is greater than 0",
+			"value_error.number.not_gt", true, 0);
+		return;
+	}
+	deliver(v, loc, val->text, val->len, false);
 }
 
 static void
 check_array(struct vctx *v, const struct schema *s,
-	    const struct pyjson *val, struct loc *loc)
+	    const struct pyjson *val, struct validate_loc *loc)
 {
 	char msg[96];
 	size_t max = v->lim->value[s->max_items], i = 0;
@@ -219,7 +273,7 @@ pair_get(const struct pyjson *val, const char *name)
 
 static void
 check_object(struct vctx *v, const struct schema *s,
-	     const struct pyjson *val, struct loc *loc)
+	     const struct pyjson *val, struct validate_loc *loc)
 {
 	bool pairs = pair_list(val);
 
@@ -254,7 +308,7 @@ check_object(struct vctx *v, const struct schema *s,
 
 static void
 check(struct vctx *v, const struct schema *s,
-      const struct pyjson *val, struct loc *loc)
+      const struct pyjson *val, struct validate_loc *loc)
 {
 	if (val->type == PYJSON_NULL) {
 		problem(v, loc, "none is not an allowed value",
@@ -265,6 +319,7 @@ check(struct vctx *v, const struct schema *s,
 	case SCHEMA_OBJECT: check_object(v, s, val, loc); break;
 	case SCHEMA_ARRAY: check_array(v, s, val, loc); break;
 	case SCHEMA_STRING: check_string(v, s, val, loc); break;
+	case SCHEMA_INTEGER: check_integer(v, s, val, loc); break;
 	default: break;
 	}
 }
@@ -277,7 +332,7 @@ validate_body(const struct schema *s,
 	      cJSON *detail)
 {
 	struct vctx v = { lim, sink, detail, false, false };
-	struct loc loc = { .n = 0 };
+	struct validate_loc loc = { .n = 0 };
 
 	push(&loc, "body", 0);
 	/* FastAPI treats an empty body and JSON null as a missing body. */
@@ -286,6 +341,20 @@ validate_body(const struct schema *s,
 			false, 0);
 	else
 		check(&v, s, body, &loc);
+	if (v.nomem)
+		return VALIDATE_ERR_NOMEM;
+	return v.invalid ? VALIDATE_INVALID : VALIDATE_OK;
+}
+
+enum validate_status
+validate_at(const struct schema *s, const struct pyjson *val,
+	    const struct validate_loc *at, const struct schema_limits *lim,
+	    const struct validate_sink *sink, cJSON *detail)
+{
+	struct vctx v = { lim, sink, detail, false, false };
+	struct validate_loc loc = *at;
+
+	check(&v, s, val, &loc);
 	if (v.nomem)
 		return VALIDATE_ERR_NOMEM;
 	return v.invalid ? VALIDATE_INVALID : VALIDATE_OK;

@@ -24,6 +24,12 @@ EXTRA_DIST += tests/float_repr.test tests/float_repr.py tests/parity.test \
 	tests/parity_compare.py tests/infer_cli.test tools/export_sklearn.py \
 	doc/ARTIFACT.md
 
+# Batch jobs (issue 13): `tagifai batch` and `tagifai batch-runner` on a
+# scratch registry; the stored answers of a job over projects.csv against
+# `tagifai predict` byte for byte, staleness, cancellation, the progress bar.
+TESTS += tests/batch_cli.test
+EXTRA_DIST += tests/batch_cli.test
+
 # Training: the quality gate of the default recipe and the behavioral
 # tests of the trained model.
 TESTS += tests/train_quality.test tests/behavioral.test

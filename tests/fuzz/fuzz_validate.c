@@ -69,7 +69,7 @@ static void validate(const struct pyjson *root,
 		     const struct schema_limits *lim)
 {
 	struct seen seen = { lim, 0 };
-	struct validate_sink sink = { on_string, &seen };
+	struct validate_sink sink = { on_string, &seen, NULL, NULL };
 	cJSON *detail = cJSON_CreateArray();
 	enum validate_status vs;
 

@@ -66,7 +66,7 @@ SERVICE_TEST_LIBS = fcgi/libservice.a $(SCHEMAS_LIBS) $(STORE_LIBS)
 UNIT_TESTS += tests/unit/validate_test tests/unit/openapi_test \
 	tests/unit/route_test tests/unit/url_test tests/unit/envelope_test \
 	tests/unit/options_test tests/unit/service_status_test \
-	tests/unit/prom_test tests/unit/stats_test
+	tests/unit/prom_test tests/unit/stats_test tests/unit/batch_body_test
 tests_unit_validate_test_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_validate_test_LDADD = $(SCHEMAS_LIBS)
 tests_unit_openapi_test_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
@@ -77,6 +77,8 @@ tests_unit_url_test_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_url_test_LDADD = $(SERVICE_TEST_LIBS)
 tests_unit_envelope_test_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_envelope_test_LDADD = $(SERVICE_TEST_LIBS)
+tests_unit_batch_body_test_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_batch_body_test_LDADD = $(SERVICE_TEST_LIBS)
 tests_unit_options_test_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_options_test_LDADD = $(SERVICE_TEST_LIBS)
 tests_unit_service_status_test_LDADD = $(SERVICE_TEST_LIBS)

@@ -42,7 +42,7 @@ answer(const char *body, size_t max_texts, size_t max_chars)
 	struct pyjson_error pe;
 	struct schema_limits lim;
 	struct collected c = { "", 0 };
-	struct validate_sink sink = { collect, &c };
+	struct validate_sink sink = { collect, &c, NULL, NULL };
 	cJSON *detail = cJSON_CreateArray();
 	enum pyjson_status ps = PYJSON_OK;
 	char *out;
