@@ -29,12 +29,12 @@
 # Output: $RESULTS/jobs.kv, RESULT lines labelled jobs-* in
 #   $RESULTS/http.raw, logs and wrk output in $RESULTS/jobs/.
 set -eu
+DURATION=${DURATION:-3s}   # before lib.sh, whose default is 5s
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 case ${1:-} in -h|--help) usage_from_header; exit 0 ;; esac
 
 ROUNDS=${ROUNDS:-3}
-DURATION=${DURATION:-3s}
 JOB_ITEMS=${JOB_ITEMS:-20000}
 BIG_ITEMS=${BIG_ITEMS:-100000}
 JOB_THREADS=${JOB_THREADS:-2}
@@ -61,13 +61,12 @@ echo "# rounds=$ROUNDS duration=$DURATION warmup=$WARMUP job_items=$JOB_ITEMS bi
 
 # The tool on the registry runs as the workers' user, so that every file
 # of the registry (the database's -wal and -shm, job locks) stays theirs.
-as_run() {
-    if [ "$(id -u)" = 0 ] && [ "$RUN_USER" != root ]; then
-        runuser -u "$RUN_USER" -- "$@"
-    else
-        "$@"
-    fi
-}
+# setpriv execs (runuser forks, and answers SIGTERM with a SIGKILL 2 s later).
+AS_RUN=()
+if [ "$(id -u)" = 0 ] && [ "$RUN_USER" != root ]; then
+    AS_RUN=(setpriv --reuid="$RUN_USER" --regid="$RUN_USER" --init-groups --)
+fi
+as_run() { "${AS_RUN[@]}" "$@"; }
 REG=$STATE/registry
 b() { as_run "$TAGIFAI" batch "$@" --registry "$REG"; }
 now_ns() { date +%s%N; }
@@ -107,7 +106,7 @@ log "a. batch run vs tagifai predict, $JOB_ITEMS items, $JOB_THREADS threads, $R
 : > "$OUT/a.txt"
 run_job() {
     _t0=$(now_ns)
-    timeout 300 flock "$BENCH_LOCK" runuser -u "$RUN_USER" -- "$TAGIFAI" batch run \
+    timeout 300 "${AS_RUN[@]}" "$TAGIFAI" batch run \
         --input "$STATE/job.jsonl" --threads "$JOB_THREADS" --registry "$REG" \
         > "$STATE/run.json" 2> "$STATE/run.err" || die "batch run failed: $(cat "$STATE/run.err")"
     _t1=$(now_ns)
@@ -116,14 +115,17 @@ run_job() {
 }
 run_pred() {
     _t0=$(now_ns)
-    timeout 300 flock "$BENCH_LOCK" "$TAGIFAI" predict --model "$MODEL" --jobs "$JOB_THREADS" \
+    timeout 300 "$TAGIFAI" predict --model "$MODEL" --jobs "$JOB_THREADS" \
         < "$STATE/job.jsonl" > "$STATE/pred.jsonl" || die "tagifai predict failed"
     _t1=$(now_ns)
     secs "$_t0" "$_t1"
 }
+# Each pair is timed under the lock (not waiting for it).
 for r in $(seq 1 "$ROUNDS"); do
+    exec 8>> "$BENCH_LOCK"; flock 8
     if [ $((r % 2)) = 1 ]; then js=$(run_job); ps=$(run_pred)
     else ps=$(run_pred); js=$(run_job); fi
+    flock -u 8; exec 8>&-
     if [ "$r" = 1 ]; then
         b results "$(jid "$STATE/run.json")" | cmp -s - "$STATE/pred.jsonl" \
             || die "the job's stored answers differ from tagifai predict's"
@@ -139,11 +141,23 @@ kv job_over_predict "$(awk '{ printf "%.3f\n", $3 / $2 }' "$OUT/a.txt" | median)
 
 # ------------------------------------------- b. projects.csv end to end
 log "b. projects.csv ($NPROJ items) end to end, $ROUNDS rounds"
-runner_start() {  # runner_start NICE LOG
-    setsid runuser -u "$RUN_USER" -- "$TAGIFAI" batch-runner --registry "$REG" \
+# runner_start NICE LOG: `tagifai batch-runner --nice NICE` in its own
+# session, as a service runs.  With the kernel's autogroups on
+# (/proc/sys/kernel/sched_autogroup_enabled), a session's processes share
+# one scheduling group weighed against the other sessions' groups, and nice
+# counts only inside a group: the runner's group is given the same nice,
+# or the nice'd runner would still take a whole share of the CPU from the
+# web server's and the workers' groups.
+runner_start() {
+    setsid "${AS_RUN[@]}" "$TAGIFAI" batch-runner --registry "$REG" \
         --threads "$JOB_THREADS" --nice "$1" > /dev/null 2>> "$2" < /dev/null &
     RUNNER_PID=$!
     track_pid "$RUNNER_PID"
+    sleep 0.1
+    [ "$(cat "/proc/$RUNNER_PID/comm" 2> /dev/null)" = tagifai ] || die "batch-runner did not start: $(tail -n 3 "$2")"
+    if [ -w "/proc/$RUNNER_PID/autogroup" ]; then
+        echo "$1" > "/proc/$RUNNER_PID/autogroup" 2> /dev/null || true
+    fi
 }
 runner_start 10 "$OUT/runner-b.log"
 sleep 0.5
@@ -153,7 +167,7 @@ e2e_submit() {
     _t0=$(now_ns)
     b submit --input "$PROJECTS" > "$STATE/sub.json"
     _j=$(jid "$STATE/sub.json")
-    timeout 120 runuser -u "$RUN_USER" -- "$TAGIFAI" batch wait "$_j" --registry "$REG" \
+    timeout 120 "${AS_RUN[@]}" "$TAGIFAI" batch wait "$_j" --registry "$REG" \
         > /dev/null || die "job $_j did not succeed"
     [ "$(b get "$last_id" | jq -r .job_id)" = "$_j" ] || die "$last_id is not answered from $_j"
     _t1=$(now_ns)
@@ -247,31 +261,38 @@ fi
 stop_pid "$srv_floor"; for p in $wk_floor; do stop_pid "$p"; done
 
 log "d. POST /predict with and without a $BIG_ITEMS-item job (runner nice 10), $ROUNDS rounds"
-b submit --input "$STATE/big.jsonl" > "$STATE/big.json"
-big=$(jid "$STATE/big.json")
+b submit --input "$STATE/big.jsonl" > /dev/null
 : > "$OUT/d.txt"
-done_of() { b status "$1" | jq -r '"\(.status) \(.items_done)"'; }
+# All the items tagged so far, every job, and the items still to do.
+done_all() { b list --json | jq -s 'map(.items_done) | add'; }
+left_all() { b list --json | jq -s 'map(select(.status == "queued" or .status == "running") | .items_total - .items_done) | add // 0'; }
 CPU_PIDS=$wk_ours
+# run_wrk reads the workers' CPU time right after taking the lock and right
+# after the timed run: with MARK_FILE set, the items done then are noted too.
+eval "lib_$(declare -f cpu_ticks)"
+cpu_ticks() {
+    [ -z "${MARK_FILE:-}" ] || echo "$(done_all) $(now_ns)" >> "$MARK_FILE"
+    lib_cpu_ticks "$@"
+}
 busy_round() {
-    read -r st d0 <<< "$(done_of "$big")"
-    if [ "$st" = succeeded ]; then
-        b submit --input "$STATE/big.jsonl" > "$STATE/big.json"
-        big=$(jid "$STATE/big.json"); d0=0
-    fi
+    # Work for the whole window: another job queued when less than half
+    # of one is left.
+    [ "$(left_all)" -ge $((BIG_ITEMS / 2)) ] || b submit --input "$STATE/big.jsonl" > /dev/null
+    d0=$(done_all)
     runner_start 10 "$OUT/runner-d.log"
-    # working once a chunk more is committed (bounded: 20 s)
+    # working once a chunk is committed (bounded: 20 s)
     for _ in $(seq 1 100); do
-        read -r st d1 <<< "$(done_of "$big")"
-        [ "$d1" != "$d0" ] && break
+        [ "$(done_all)" != "$d0" ] && break
         sleep 0.2
     done
-    read -r st d0 <<< "$(done_of "$big")"
-    t0=$(now_ns)
-    run_wrk jobs-lighttpd-ours post_predict_busy "$OURS" "$OUT/d-busy.$1.txt" | tee -a "$OUT/d.txt" >&2
-    t1=$(now_ns)
-    read -r st d1 <<< "$(done_of "$big")"
+    : > "$STATE/marks"
+    MARK_FILE=$STATE/marks run_wrk jobs-lighttpd-ours post_predict_busy "$OURS" \
+        "$OUT/d-busy.$1.txt" | tee -a "$OUT/d.txt" >&2
+    left=$(left_all)
     stop_pid "$RUNNER_PID"
-    echo "runner $1 $st $d0 $d1 $(secs "$t0" "$t1")" >> "$OUT/d.txt"
+    # the items done over the timed run (marks: "items ns" at its two
+    # ends); left 0: the runner ran out of work inside it
+    echo "runner $1 left=$left $(awk 'NR == 1 { d = $1; t = $2 } NR == 2 { printf "%d %d %.3f", d, $1, ($2 - t) / 1e9 }' "$STATE/marks")" >> "$OUT/d.txt"
 }
 idle_round() {
     run_wrk jobs-lighttpd-ours post_predict_1 "$OURS" "$OUT/d-idle.$1.txt" | tee -a "$OUT/d.txt" >&2
@@ -280,10 +301,10 @@ for r in $(seq 1 "$ROUNDS"); do
     if [ $((r % 2)) = 1 ]; then idle_round "$r"; busy_round "$r"
     else busy_round "$r"; idle_round "$r"; fi
 done
-b cancel "$big" > /dev/null 2>&1 || true
-# The runner's items/s while the requests were timed (warm-up included in
-# the window, chunks of 2048: a rough figure).
+# The runner's items/s while the requests were timed (it counts whole
+# chunks of 2048: a rough figure).
 kv busy_runner_items_per_s "$(awk '$1 == "runner" && $6 > 0 { printf "%.0f\n", ($5 - $4) / $6 }' "$OUT/d.txt" | median)"
+kv busy_runner_idle_rounds "$(grep -c '^runner .* left=0 ' "$OUT/d.txt" || true)"
 stop_pid "$srv_ours"; for p in $wk_ours; do stop_pid "$p"; done
 
 {

@@ -438,9 +438,10 @@ struct watch {
 	long long t0_ms, done0;     /* the first chunk seen of job */
 };
 
-/* Called after every committed chunk.  The runner logs a line when a
- * job's last chunk is in: the rate is over the chunks after the first
- * one it saw (it is not told when a job starts). */
+/* Called after every committed chunk.  The runner (jobs/runner.c logs
+ * each job it claims, and why one fails) adds a line when a job's last
+ * chunk is in: the rate is over the chunks after the first one seen, as
+ * the callback is not told when a job starts. */
 static void
 on_progress(void *ctx, const struct store_job *job,
 	    const struct jobs_progress *p)
@@ -456,8 +457,9 @@ on_progress(void *ctx, const struct store_job *job,
 	}
 	if (!w->log || p->done < p->total)
 		return;
-	fprintf(stderr, "tagifai batch-runner: %s: %lld items of %s version "
-		"%lld tagged", job->id, p->total, job->model, job->version);
+	fprintf(stderr, "tagifai batch-runner: job %s: all %lld items of %s "
+		"version %lld tagged", job->id, p->total, job->model,
+		job->version);
 	if (p->done > w->done0 && now > w->t0_ms)
 		fprintf(stderr, " (%.0f items/s)", (double)(p->done - w->done0)
 			* 1000.0 / (double)(now - w->t0_ms));
@@ -492,15 +494,18 @@ run(struct ctx *c)
 	if (catch_stop() != 0)
 		goto out;
 	progress_start(&w.bar, stderr);
+	/* Drawn at once: recording a large job's items takes a while. */
+	progress_update(&w.bar, 0, (long long)in.n);
 	runner_opts(c, &r, &w);
 	js = jobs_run_inputs(&r, c->o.model, c->o.version, in.items, in.n,
 			     c->o.actor, &j, &c->err);
 	progress_end(&w.bar);
 	if (j.id[0] != '\0')
 		print_job(&j);
+	/* A stopped run does not fill j: the id is the chunks' one. */
 	if (js == JOBS_ERR_STOPPED)
 		fprintf(stderr, BATCH_PROG ": stopped; %s stays running and a "
-			"runner will resume it\n", j.id[0] ? j.id : "the job");
+			"runner will resume it\n", w.job[0] ? w.job : "the job");
 	else if (js != JOBS_OK)
 		fprintf(stderr, BATCH_PROG ": %s\n", c->err.msg[0] ? c->err.msg
 			: jobs_strerror(js));

@@ -5,13 +5,16 @@
  * registry in input order, tagged by core/batch.h on the runner's
  * threads (each result lands in its slot of arrays allocated once per
  * job: no allocation per item), committed with one store_job_progress
- * (one transaction, one reused INSERT).  A stop is honoured between
- * chunks: the chunk in hand is dropped and the job, still running, is
- * resumed from items_done by whichever runner claims it next.  The
+ * (one transaction, one reused INSERT).  A chunk is committed while the
+ * next one is tagged, so the registry's writes cost little time.  A stop
+ * is honoured between chunks: the chunk in hand is dropped and the job,
+ * still running, is resumed from items_done by whichever runner claims
+ * it next.  The
  * registry failing (busy, I/O) is logged and the same step retried with
  * back-off; the job's runner is never the one to give up on it.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +59,20 @@ struct runner {
 	size_t threads;
 };
 
-/* One job in hand: the model of its version and the chunk's buffers. */
+/* A chunk: its items and, once tagged, their results. */
+struct chunk {
+	struct store_job_item *items;
+	size_t n;
+	long long from;                    /* the first item's index */
+	size_t n_classes;
+	struct prediction *pred;           /* JOBS_CHUNK */
+	/* JOBS_CHUNK; prob NULL: the item is not tagged. */
+	struct store_job_result *res;
+	enum core_status cs;               /* how tagging went */
+};
+
+/* One job in hand: the model of its version and two chunks, one being
+ * committed while the next is tagged. */
 struct work {
 	struct store_job job;
 	struct model *m;
@@ -64,11 +80,7 @@ struct work {
 	size_t n_classes;
 	struct batch b;
 	bool batch_open;
-	struct store_job_item *items;      /* the chunk in hand */
-	size_t n;
-	struct prediction *pred;           /* JOBS_CHUNK, per job */
-	struct store_job_result *res;      /* JOBS_CHUNK, per job */
-	size_t failed;                     /* the item that failed, or n */
+	struct chunk c[2];
 };
 
 static bool
@@ -123,11 +135,11 @@ transient(enum store_status st)
 static int
 prepare(void *ctx, size_t i, struct batch_item *it, FILE *err)
 {
-	struct work *w = ctx;
+	struct chunk *c = ctx;
 
 	(void)err;
-	it->text = w->items[i].text;
-	it->len = w->items[i].text_len;
+	it->text = c->items[i].text;
+	it->len = c->items[i].text_len;
 	return 0;
 }
 
@@ -137,23 +149,44 @@ emit(void *ctx, size_t i, const struct batch_item *it, enum core_status st,
      const struct prediction *p, const struct model_scratch *s, FILE *out,
      FILE *err)
 {
-	struct work *w = ctx;
+	struct chunk *c = ctx;
 
 	(void)it;
 	(void)s;
 	(void)out;
 	(void)err;
-	if (st != CORE_OK || p->tag >= w->n_classes) {
-		w->failed = i;  /* the batch stops at the first: one writer */
-		return 1;
-	}
-	w->pred[i] = *p;
-	w->res[i].tag = p->tag;
-	w->res[i].prob = w->pred[i].prob;
+	if (st != CORE_OK || p->tag >= c->n_classes)
+		return 1;       /* its prob stays NULL: the caller finds it */
+	c->pred[i] = *p;
+	c->res[i].tag = p->tag;
+	c->res[i].prob = c->pred[i].prob;
 	return 0;
 }
 
 static const struct batch_ops ops = { prepare, emit, NULL };
+
+/* Tags chunk c (in the calling thread and the batch's). */
+static void
+tag(struct batch *b, struct chunk *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		c->res[i].prob = NULL;
+	c->cs = batch_run(b, c->n, &ops, c, stderr, stderr);
+}
+
+struct tagger {
+	struct batch *b;
+	struct chunk *c;
+};
+
+static void *
+tagger_main(void *arg)
+{
+	struct tagger *t = arg;
+
+	tag(t->b, t->c);
+	return NULL;
+}
 
 /* ---- one job ---- */
 
@@ -165,9 +198,11 @@ work_close(struct work *w)
 	for (size_t k = 0; k < w->n_classes; k++)
 		free(w->class_json[k]);
 	model_close(w->m);
-	store_job_items_free(w->items, w->n);
-	free(w->pred);
-	free(w->res);
+	for (int k = 0; k < 2; k++) {
+		store_job_items_free(w->c[k].items, w->c[k].n);
+		free(w->c[k].pred);
+		free(w->c[k].res);
+	}
 	store_job_clear(&w->job);
 }
 
@@ -255,10 +290,13 @@ open_version(struct runner *r, struct work *w, bool *ok,
 		return JOBS_ERR_NOMEM;
 	}
 	w->batch_open = true;
-	w->pred = malloc(JOBS_CHUNK * sizeof(*w->pred));
-	w->res = malloc(JOBS_CHUNK * sizeof(*w->res));
-	if (w->pred == NULL || w->res == NULL)
-		return JOBS_ERR_NOMEM;
+	for (int k = 0; k < 2; k++) {
+		w->c[k].n_classes = w->n_classes;
+		w->c[k].pred = malloc(JOBS_CHUNK * sizeof(*w->c[k].pred));
+		w->c[k].res = malloc(JOBS_CHUNK * sizeof(*w->c[k].res));
+		if (w->c[k].pred == NULL || w->c[k].res == NULL)
+			return JOBS_ERR_NOMEM;
+	}
 	*ok = true;
 	return JOBS_OK;
 }
@@ -284,59 +322,69 @@ still_running(struct runner *r, struct work *w, bool *running,
 	return JOBS_OK;
 }
 
-/* Reads, tags and commits the chunk from done; *ended when the job is
- * no longer ours (it failed, or ended elsewhere). */
+/* Reads the items of chunk c from from; *ended when the job is no
+ * longer ours (its items are gone: cancelled or failed meanwhile). */
 static enum jobs_status
-chunk(struct runner *r, struct work *w, bool *ended, struct store_error *err)
+read_chunk(struct runner *r, struct work *w, struct chunk *c, long long from,
+	   bool *ended, struct store_error *err)
 {
-	long long done = w->job.items_done;
-	size_t want = (size_t)(w->job.items_total - done);
+	size_t want = (size_t)(w->job.items_total - from);
 	enum store_status st;
-	enum core_status cs;
-	bool running = false;
 	enum jobs_status js;
+	bool running = false;
 
 	if (want > JOBS_CHUNK)
 		want = JOBS_CHUNK;
+	store_job_items_free(c->items, c->n);
+	c->items = NULL;
+	c->n = 0;
+	c->from = from;
 	for (unsigned a = 0;; a++) {
-		st = store_job_items(r->s, w->job.id, done, want, &w->items,
-				     &w->n, err);
+		st = store_job_items(r->s, w->job.id, from, want, &c->items,
+				     &c->n, err);
 		if (!transient(st))
 			break;
 		if (backoff(r, a, "store_job_items", err))
 			return JOBS_ERR_STOPPED;
 	}
-	if (st != STORE_OK || w->n != want) {
-		/* Its items deleted: cancelled or failed meanwhile. */
-		if (st == STORE_OK) {
-			store_job_items_free(w->items, w->n);
-			w->items = NULL;
-			w->n = 0;
-		}
-		js = still_running(r, w, &running, err);
-		if (js != JOBS_OK)
-			return js;
-		*ended = true;
-		if (!running)
-			return JOBS_OK;
-		return fail_job(r, w, err, "items %lld.. cannot be read: %s",
-				done, st == STORE_OK ? "missing" : err->msg);
-	}
-	w->failed = w->n;
-	cs = batch_run(&w->b, w->n, &ops, w, stderr, stderr);
-	if (cs != CORE_OK) {
-		size_t i = w->failed < w->n ? w->failed : 0;
+	if (st == STORE_OK && c->n == want)
+		return JOBS_OK;
+	js = still_running(r, w, &running, err);
+	if (js != JOBS_OK)
+		return js;
+	*ended = true;
+	if (!running)
+		return JOBS_OK;
+	return fail_job(r, w, err, "items %lld.. cannot be read: %s", from,
+			st == STORE_OK ? "missing" : err->msg);
+}
 
-		*ended = true;
-		return fail_job(r, w, err, "item %lld (id %s): %s", done +
-				(long long)i, w->items[i].id,
-				core_strerror(cs));
-	}
-	if (stopped(r))
-		return JOBS_ERR_STOPPED;
+/* Fails the job at the chunk's first item that could not be tagged:
+ * shares are contiguous and a share stops at its failure, so the first
+ * untagged item is the one. */
+static enum jobs_status
+fail_item(struct runner *r, struct work *w, const struct chunk *c,
+	  struct store_error *err)
+{
+	size_t i = 0;
+
+	while (i + 1 < c->n && c->res[i].prob != NULL)
+		i++;
+	return fail_job(r, w, err, "item %lld (id %s) cannot be tagged: %s",
+			c->from + (long long)i, c->items[i].id,
+			core_strerror(c->cs));
+}
+
+/* Commits tagged chunk c; *ended when the job is no longer ours. */
+static enum jobs_status
+commit(struct runner *r, struct work *w, const struct chunk *c, bool *ended,
+       struct store_error *err)
+{
+	enum store_status st;
+
 	for (unsigned a = 0;; a++) {
-		st = store_job_progress(r->s, w->job.id, r->owner, done, w->res,
-					w->n,
+		st = store_job_progress(r->s, w->job.id, r->owner, c->from,
+					c->res, c->n,
 					(const char *const *)w->class_json,
 					w->n_classes, err);
 		if (!transient(st))
@@ -344,25 +392,70 @@ chunk(struct runner *r, struct work *w, bool *ended, struct store_error *err)
 		if (backoff(r, a, "store_job_progress", err))
 			return JOBS_ERR_STOPPED;
 	}
-	store_job_items_free(w->items, w->n);
-	w->items = NULL;
 	if (st != STORE_OK) {
 		/* Cancelled, failed or taken over: not ours any more. */
 		fprintf(stderr, LOG_PREFIX "job %s: %s\n", w->job.id,
 			err->msg);
-		w->n = 0;
 		*ended = true;
-		return JOBS_OK;
-	}
-	w->job.items_done = done + (long long)w->n;
-	w->n = 0;
-	if (r->o->progress != NULL) {
-		struct jobs_progress p = { w->job.items_done,
-					   w->job.items_total };
-
-		r->o->progress(r->o->ctx, &w->job, &p);
 	}
 	return JOBS_OK;
+}
+
+/* Works through the job's chunks from items_done: while chunk `now` is
+ * committed (this thread: the only one on the connection), the next is
+ * tagged on a thread of its own, so the database's time hides behind
+ * the model's.  *ended when the job is no longer ours. */
+static enum jobs_status
+chunks(struct runner *r, struct work *w, bool *ended, struct store_error *err)
+{
+	struct chunk *now = &w->c[0], *next = &w->c[1], *swap;
+	long long total = w->job.items_total;
+	enum jobs_status js;
+
+	if (w->job.items_done >= total)
+		return JOBS_OK;
+	js = read_chunk(r, w, now, w->job.items_done, ended, err);
+	if (js != JOBS_OK || *ended)
+		return js;
+	tag(&w->b, now);
+	for (;;) {
+		long long after = now->from + (long long)now->n;
+		struct tagger t = { &w->b, next };
+		pthread_t tid;
+		bool more = after < total, started = false;
+
+		if (now->cs != CORE_OK) {
+			*ended = true;
+			return fail_item(r, w, now, err);
+		}
+		if (stopped(r))
+			return JOBS_ERR_STOPPED;  /* `now` is not committed */
+		if (more) {
+			js = read_chunk(r, w, next, after, ended, err);
+			if (js != JOBS_OK || *ended)
+				return js;
+			started = pthread_create(&tid, NULL, tagger_main,
+						 &t) == 0;
+			if (!started)
+				tag(&w->b, next);
+		}
+		js = commit(r, w, now, ended, err);
+		if (started)
+			pthread_join(tid, NULL);
+		if (js != JOBS_OK || *ended)
+			return js;
+		w->job.items_done = after;
+		if (r->o->progress != NULL) {
+			struct jobs_progress p = { after, total };
+
+			r->o->progress(r->o->ctx, &w->job, &p);
+		}
+		if (!more)
+			return JOBS_OK;
+		swap = now;
+		now = next;
+		next = swap;
+	}
 }
 
 /* Works on the claimed job (lock held by the caller) until it ends or
@@ -373,20 +466,15 @@ run_job(struct runner *r, const struct store_job *job,
 {
 	struct work w;
 	enum jobs_status js;
-	enum store_status st;
+	enum store_status st = STORE_OK;
 	bool ok = false, ended = false;
 
 	memset(&w, 0, sizeof(w));
 	w.job = *job;
 	w.job.error = NULL;
 	js = open_version(r, &w, &ok, err);
-	while (js == JOBS_OK && ok && !ended &&
-	       w.job.items_done < w.job.items_total) {
-		if (stopped(r))
-			js = JOBS_ERR_STOPPED;
-		else
-			js = chunk(r, &w, &ended, err);
-	}
+	if (js == JOBS_OK && ok)
+		js = chunks(r, &w, &ended, err);
 	if (js == JOBS_OK && ok && !ended) {
 		for (unsigned a = 0;; a++) {
 			st = store_job_finish(r->s, w.job.id, r->owner, err);

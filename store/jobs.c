@@ -2,9 +2,10 @@
  * store/jobs.c - batch jobs (store/jobs.h) over the registry's SQLite
  * connection (schema: migration 3 in store/sqlite.c).
  *
- * Rows are keyed by the job's seq (its rowid) and the item's index, so a
- * job's items and results are contiguous ranges of WITHOUT ROWID tables.
- * A result is small: the tag's index and the probabilities as
+ * An item's rows are keyed by KEY(job seq, index), so a job's items and
+ * results are one range of rowid tables, appended in input order (the
+ * cheapest insert SQLite has).  A result is small: the tag's index and
+ * the probabilities as
  * little-endian doubles; the text POST /predict writes is made on read
  * from the class names (JSON strings) recorded on the job with its first
  * chunk, each number printed with util_float_repr.  Writes are single
@@ -12,6 +13,7 @@
  * dir/jobs/<id>.lock, removed only once the job has ended (its status can
  * never go back, so no runner wants that lock again).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -29,6 +31,11 @@
 #define CLASSES_MAX 64
 /* Jobs one claim looks at: more live runners than this is unlikely. */
 #define CLAIM_CANDIDATES 64
+/* The rows of item idx of job seq: idx < 2^32 items a job. */
+#define KEY_BITS 32
+#define KEY(seq, idx) (((long long)(seq) << KEY_BITS) + (long long)(idx))
+/* The keys of job ?1 (its seq), in SQL. */
+#define JOB_KEYS "BETWEEN (?1 << 32) AND (?1 << 32) + 4294967295"
 
 #define JOB_COLUMNS "id, status, model, version, items_total, " \
 	"items_done, created_at, coalesce(started_at, ''), " \
@@ -145,10 +152,11 @@ store_job_list(struct store *s, struct store_job **out, size_t *n,
 	enum store_status st;
 	int rc = SQLITE_DONE;
 
-	st = prepare(s, "SELECT " JOB_COLUMNS " FROM jobs ORDER BY seq DESC",
-		     &q, err);
+	st = prepare(s, "SELECT " JOB_COLUMNS " FROM jobs ORDER BY seq DESC "
+		     "LIMIT ?1", &q, err);
 	if (st != STORE_OK)
 		return st;
+	sqlite3_bind_int(q, 1, STORE_LIST_MAX);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW && count < STORE_LIST_MAX) {
 		void *grown = realloc(j, (count + 1) * sizeof(*j));
 
@@ -230,6 +238,48 @@ store_job_release(int lock_fd)
 {
 	if (lock_fd >= 0)
 		close(lock_fd);
+}
+
+/* A job's status can never go back once it has ended, so its lock file
+ * is dead: the jobs that ended without removing theirs (failed with
+ * their version, or a runner's claim that came too late) lose it here.
+ * A lock file without a job may be a store_job_create in flight. */
+enum store_status
+store_jobs_gc(struct store *s, struct store_error *err)
+{
+	char path[PATH_MAX_LEN], id[STORE_JOB_ID_MAX + 1];
+	struct dirent *e;
+	sqlite3_stmt *q = NULL;
+	enum store_status st;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/" STORE_JOBS_DIR, s->dir);
+	d = opendir(path);
+	if (d == NULL)
+		return errno == ENOENT ? STORE_OK :
+			fail(err, STORE_ERR_IO, "%s: %s", path,
+			     strerror(errno));
+	st = prepare(s, "SELECT 1 FROM jobs WHERE id=?1 AND status NOT IN "
+		     "('queued', 'running')", &q, err);
+	while (st == STORE_OK && (e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		int rc;
+
+		if (len <= 5 || len - 5 > STORE_JOB_ID_MAX ||
+		    strcmp(e->d_name + len - 5, ".lock") != 0)
+			continue;
+		snprintf(id, sizeof(id), "%.*s", (int)(len - 5), e->d_name);
+		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(q);
+		sqlite3_reset(q);
+		if (rc == SQLITE_ROW)
+			lock_remove(s, id);
+		else if (rc != SQLITE_DONE)
+			st = db_fail(s, rc, err);
+	}
+	sqlite3_finalize(q);
+	closedir(d);
+	return st;
 }
 
 /* ---- creating ---- */
@@ -329,6 +379,73 @@ resolve_version(struct store *s, const char *model, long long *version,
 	return st;
 }
 
+/* Rows one multi-row INSERT writes: a statement's fixed cost (starting,
+ * halting, resetting) is paid once for all of them. */
+#define ROWS_PER_INSERT 32
+#define INSERT_SQL_MAX (128 + ROWS_PER_INSERT * 10)
+
+/* Binds the three values of row i (the r-th of its statement) at
+ * parameters at, at + 1, at + 2. */
+typedef void bind_row(sqlite3_stmt *q, int at, size_t i, size_t r,
+		      void *ctx);
+
+/* Writes rows 0..n-1, each of three values bound by bind, with head
+ * ("INSERT INTO t (a, b, c)"): ROWS_PER_INSERT at a time through *many,
+ * the rest one at a time through *one (each prepared on first use and
+ * kept: the caller finalizes them). */
+static enum store_status
+insert_rows(struct store *s, const char *head, sqlite3_stmt **many,
+	    sqlite3_stmt **one, size_t n, bind_row *bind, void *ctx,
+	    struct store_error *err)
+{
+	enum store_status st = STORE_OK;
+
+	for (size_t i = 0; i < n && st == STORE_OK;) {
+		size_t rows = n - i >= ROWS_PER_INSERT ? ROWS_PER_INSERT : 1;
+		sqlite3_stmt **q = rows > 1 ? many : one;
+		int rc;
+
+		if (*q == NULL) {
+			char sql[INSERT_SQL_MAX];
+			size_t o = (size_t)snprintf(sql, sizeof(sql),
+						    "%s VALUES (?,?,?)", head);
+
+			for (size_t r = 1; r < rows && o < sizeof(sql); r++)
+				o += (size_t)snprintf(sql + o, sizeof(sql) - o,
+						      ",(?,?,?)");
+			st = prepare(s, sql, q, err);
+			if (st != STORE_OK)
+				break;
+		}
+		for (size_t r = 0; r < rows; r++)
+			bind(*q, 1 + 3 * (int)r, i + r, r, ctx);
+		rc = sqlite3_step(*q);
+		if (rc != SQLITE_DONE)
+			st = db_fail(s, rc, err);
+		sqlite3_reset(*q);
+		i += rows;
+	}
+	return st;
+}
+
+struct items_ctx {
+	long long seq;
+	const struct store_job_input *in;
+};
+
+static void
+bind_item(sqlite3_stmt *q, int at, size_t i, size_t r, void *ctx)
+{
+	const struct items_ctx *c = ctx;
+	const struct store_job_input *in = &c->in[i];
+
+	(void)r;
+	sqlite3_bind_int64(q, at, KEY(c->seq, i));
+	sqlite3_bind_text(q, at + 1, in->id, (int)in->id_len, SQLITE_STATIC);
+	sqlite3_bind_text(q, at + 2, in->text ? in->text : "",
+			  (int)in->text_len, SQLITE_STATIC);
+}
+
 /* Inside a transaction: the job row and its items. */
 static enum store_status
 insert_job(struct store *s, const char *id, const char *model,
@@ -361,24 +478,15 @@ insert_job(struct store *s, const char *id, const char *model,
 	if (rc != SQLITE_DONE)
 		return db_fail(s, rc, err);
 	seq = sqlite3_last_insert_rowid(s->db);
-	q = NULL;
-	st = prepare(s, "INSERT INTO job_items (job, idx, item_id, text) "
-		     "VALUES (?1, ?2, ?3, ?4)", &q, err);
-	if (st != STORE_OK)
-		return st;
-	sqlite3_bind_int64(q, 1, seq);
-	for (size_t i = 0; i < n && st == STORE_OK; i++) {
-		sqlite3_bind_int64(q, 2, (long long)i);
-		sqlite3_bind_text(q, 3, in[i].id, (int)in[i].id_len,
-				  SQLITE_STATIC);
-		sqlite3_bind_text(q, 4, in[i].text ? in[i].text : "",
-				  (int)in[i].text_len, SQLITE_STATIC);
-		rc = sqlite3_step(q);
-		if (rc != SQLITE_DONE)
-			st = db_fail(s, rc, err);
-		sqlite3_reset(q);
+	{
+		struct items_ctx c = { seq, in };
+		sqlite3_stmt *one = NULL, *many = NULL;
+
+		st = insert_rows(s, "INSERT INTO job_items (key, item_id, "
+				 "text)", &many, &one, n, bind_item, &c, err);
+		sqlite3_finalize(one);
+		sqlite3_finalize(many);
 	}
-	sqlite3_finalize(q);
 	return st;
 }
 
@@ -394,9 +502,9 @@ store_job_create(struct store *s, const char *model, long long version,
 	int fd = -1;
 	enum store_status st;
 
-	if (n == 0)
+	if (n == 0 || n >= (size_t)1 << KEY_BITS)
 		return fail(err, STORE_ERR_INVALID, "a job needs at least one "
-			    "item");
+			    "item, and fewer than 2^%d", KEY_BITS);
 	if (version < 0)
 		return fail(err, STORE_ERR_INVALID, "a version is a positive "
 			    "number");
@@ -550,9 +658,11 @@ end_unfinished(struct store *s, long long seq, const char *why,
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
 		return db_fail(s, rc, err);
-	st = run_seq(s, "DELETE FROM job_results WHERE job=?1", seq, err);
+	st = run_seq(s, "DELETE FROM job_results WHERE key " JOB_KEYS, seq,
+		     err);
 	if (st == STORE_OK)
-		st = run_seq(s, "DELETE FROM job_items WHERE job=?1", seq, err);
+		st = run_seq(s, "DELETE FROM job_items WHERE key " JOB_KEYS, seq,
+			     err);
 	return st;
 }
 
@@ -734,9 +844,10 @@ store_job_items(struct store *s, const char *id, long long from, size_t max,
 		if (it == NULL)
 			return fail(err, STORE_ERR_NOMEM, "out of memory");
 	}
-	st = prepare(s, "SELECT idx, item_id, text FROM job_items WHERE "
-		     "job=(SELECT seq FROM jobs WHERE id=?1) AND idx >= ?2 "
-		     "ORDER BY idx LIMIT ?3", &q, err);
+	st = prepare(s, "SELECT key & 4294967295, item_id, text FROM "
+		     "job_items WHERE key BETWEEN (SELECT seq << 32 FROM jobs "
+		     "WHERE id=?1) + ?2 AND (SELECT seq << 32 FROM jobs WHERE "
+		     "id=?1) + 4294967295 ORDER BY key LIMIT ?3", &q, err);
 	if (st != STORE_OK)
 		goto out;
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
@@ -827,37 +938,44 @@ get_le(const unsigned char *b)
 	return d;
 }
 
+struct results_ctx {
+	long long key;                 /* the first result's */
+	const struct store_job_result *r;
+	size_t n_classes;
+	unsigned char blob[ROWS_PER_INSERT][CLASSES_MAX * 8];
+};
+
+/* Bound STATIC: each row of a statement has its own bytes, copied by
+ * SQLite as the statement is stepped. */
+static void
+bind_result(sqlite3_stmt *q, int at, size_t i, size_t r, void *ctx)
+{
+	struct results_ctx *c = ctx;
+
+	for (size_t k = 0; k < c->n_classes; k++)
+		put_le(c->blob[r] + 8 * k, c->r[i].prob[k]);
+	sqlite3_bind_int64(q, at, c->key + (long long)i);
+	sqlite3_bind_int(q, at + 1, (int)c->r[i].tag);
+	sqlite3_bind_blob(q, at + 2, c->blob[r], (int)(8 * c->n_classes),
+			  SQLITE_STATIC);
+}
+
 /* Inside the chunk's transaction: one row a result, through the
- * connection's INSERT (prepared once, rebound for every row). */
+ * connection's INSERTs (prepared once, rebound for every chunk: no
+ * allocation per row). */
 static enum store_status
 insert_results(struct store *s, long long seq, long long from,
 	       const struct store_job_result *r, size_t n, size_t n_classes,
 	       struct store_error *err)
 {
-	unsigned char blob[CLASSES_MAX * 8];
-	enum store_status st = STORE_OK;
-	int rc = SQLITE_DONE;
+	struct results_ctx c;
+	enum store_status st;
 
-	if (s->q_result == NULL) {
-		st = prepare(s, "INSERT INTO job_results (job, idx, tag, probs) "
-			     "VALUES (?1, ?2, ?3, ?4)", &s->q_result, err);
-		if (st != STORE_OK)
-			return st;
-	}
-	sqlite3_bind_int64(s->q_result, 1, seq);
-	for (size_t i = 0; i < n && st == STORE_OK; i++) {
-		for (size_t k = 0; k < n_classes; k++)
-			put_le(blob + 8 * k, r[i].prob[k]);
-		sqlite3_bind_int64(s->q_result, 2, from + (long long)i);
-		sqlite3_bind_int(s->q_result, 3, (int)r[i].tag);
-		sqlite3_bind_blob(s->q_result, 4, blob, (int)(8 * n_classes),
-				  SQLITE_STATIC);
-		rc = sqlite3_step(s->q_result);
-		if (rc != SQLITE_DONE)
-			st = db_fail(s, rc, err);
-		sqlite3_reset(s->q_result);
-	}
-	sqlite3_clear_bindings(s->q_result);
+	c.key = KEY(seq, from);
+	c.r = r;
+	c.n_classes = n_classes;
+	st = insert_rows(s, "INSERT INTO job_results (key, tag, probs)",
+			 &s->q_results, &s->q_result, n, bind_result, &c, err);
 	return st;
 }
 
@@ -934,8 +1052,8 @@ store_job_finish(struct store *s, const char *id, const char *owner,
 	/* REPLACE: an id a former job covered now names this one. */
 	if (st == STORE_OK)
 		st = run_seq(s, "INSERT OR REPLACE INTO item_latest (item_id, "
-			     "job, idx) SELECT item_id, job, idx FROM "
-			     "job_items WHERE job=?1", js.seq, err);
+			     "key) SELECT item_id, key FROM job_items WHERE "
+			     "key " JOB_KEYS, js.seq, err);
 	st = end(s, st, err);
 	if (st == STORE_OK)
 		lock_remove(s, id);
@@ -1123,9 +1241,10 @@ store_job_predictions(struct store *s, const char *id, long long offset,
 			  status_names[js.status]);
 	if (st == STORE_OK)
 		st = prepare(s, "SELECT " PREDICTION_COLUMNS " FROM job_items i "
-			     "JOIN job_results r ON r.job=i.job AND r.idx=i.idx "
-			     "JOIN jobs j ON j.seq=i.job WHERE i.job=?1 AND "
-			     "i.idx >= ?2 ORDER BY i.idx LIMIT ?3", &q, err);
+			     "JOIN job_results r ON r.key=i.key JOIN jobs j ON "
+			     "j.seq=?1 WHERE i.key BETWEEN (?1 << 32) + ?2 AND "
+			     "(?1 << 32) + 4294967295 ORDER BY i.key LIMIT ?3",
+			     &q, err);
 	if (st == STORE_OK) {
 		p = calloc((size_t)limit, sizeof(*p));
 		if (p == NULL)
@@ -1168,10 +1287,9 @@ store_prediction_get(struct store *s, const char *item_id, size_t len,
 	 * one read transaction and no parsing. */
 	if (s->q_prediction == NULL) {
 		st = prepare(s, "SELECT " PREDICTION_COLUMNS " FROM item_latest l "
-			     "JOIN jobs j ON j.seq=l.job JOIN job_items i ON "
-			     "i.job=l.job AND i.idx=l.idx JOIN job_results r "
-			     "ON r.job=l.job AND r.idx=l.idx WHERE "
-			     "l.item_id=?1", &s->q_prediction, err);
+			     "JOIN job_items i ON i.key=l.key JOIN job_results r "
+			     "ON r.key=l.key JOIN jobs j ON j.seq=l.key >> 32 "
+			     "WHERE l.item_id=?1", &s->q_prediction, err);
 		if (st != STORE_OK)
 			return st;
 	}
@@ -1195,5 +1313,6 @@ store_jobs_close(struct store *s)
 {
 	sqlite3_finalize(s->q_prediction);
 	sqlite3_finalize(s->q_result);
-	s->q_prediction = s->q_result = NULL;
+	sqlite3_finalize(s->q_results);
+	s->q_prediction = s->q_result = s->q_results = NULL;
 }

@@ -10,7 +10,8 @@
  * store_job_progress (items_done grows; the results stay invisible).
  * store_job_finish makes them visible all at once (succeeded): in the
  * same transaction every item id now points to this job.  A cancelled or
- * failed job's results are deleted with its status change.
+ * failed job's results (and its items: nothing reads them again) are
+ * deleted with its status change.
  *
  * Runners: any number may work on one registry.  A runner works on a job
  * only while it holds the job's lock (an exclusive flock on

@@ -89,11 +89,12 @@ static const char *const migrations[] = {
 	" expires_at TEXT,"
 	" last_used_at TEXT);"
 	"CREATE INDEX api_keys_user ON api_keys(user);",
-	/* 3: batch jobs (store/jobs.c).  A job's rows are keyed by its seq
-	 * and the item's 0-based index; a result is the tag's index and
-	 * the probabilities as little-endian doubles, formatted on read.
-	 * item_latest points an item id at the newest succeeded job that
-	 * covered it (the answer of GET /predictions/{id}). */
+	/* 3: batch jobs (store/jobs.c).  An item's rows are keyed by
+	 * (job seq << 32) + its 0-based index: a job's items and results are
+	 * one range of a rowid table, appended in order.  A result is the
+	 * tag's index and the probabilities as little-endian doubles,
+	 * formatted on read.  item_latest points an item id at the newest
+	 * succeeded job's row for it (GET /predictions/{id}). */
 	"CREATE TABLE jobs ("
 	" seq INTEGER PRIMARY KEY,"
 	" id TEXT NOT NULL UNIQUE,"
@@ -111,21 +112,16 @@ static const char *const migrations[] = {
 	" classes TEXT);"
 	"CREATE INDEX jobs_status ON jobs(status, seq);"
 	"CREATE TABLE job_items ("
-	" job INTEGER NOT NULL,"
-	" idx INTEGER NOT NULL,"
+	" key INTEGER PRIMARY KEY,"
 	" item_id TEXT NOT NULL,"
-	" text TEXT NOT NULL,"
-	" PRIMARY KEY (job, idx)) WITHOUT ROWID;"
+	" text TEXT NOT NULL);"
 	"CREATE TABLE job_results ("
-	" job INTEGER NOT NULL,"
-	" idx INTEGER NOT NULL,"
+	" key INTEGER PRIMARY KEY,"
 	" tag INTEGER NOT NULL,"
-	" probs BLOB NOT NULL,"
-	" PRIMARY KEY (job, idx)) WITHOUT ROWID;"
+	" probs BLOB NOT NULL);"
 	"CREATE TABLE item_latest ("
 	" item_id TEXT PRIMARY KEY,"
-	" job INTEGER NOT NULL,"
-	" idx INTEGER NOT NULL) WITHOUT ROWID;",
+	" key INTEGER NOT NULL) WITHOUT ROWID;",
 };
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -1331,7 +1327,8 @@ store_gc(struct store *s, struct store_error *err)
 	st = collect(s, "tmp", false, err);
 	if (st == STORE_OK)
 		st = collect(s, "artifacts", true, err);
-	return end(s, st, err);
+	st = end(s, st, err);
+	return st == STORE_OK ? store_jobs_gc(s, err) : st;
 }
 
 /* ---- users and API keys ---- */

@@ -35,7 +35,8 @@ struct store {
 	/* store/jobs.c's statements kept for the connection's life (the
 	 * hot paths), finalized by store_close; NULL until first use. */
 	sqlite3_stmt *q_prediction;
-	sqlite3_stmt *q_result;
+	sqlite3_stmt *q_result;      /* one result row */
+	sqlite3_stmt *q_results;     /* ROWS_PER_INSERT result rows */
 };
 
 static inline enum store_status
@@ -175,5 +176,8 @@ void store_jobs_close(struct store *s);
 enum store_status store_jobs_fail_version(struct store *s, const char *name,
 					  long long version, const char *why,
 					  struct store_error *err);
+
+/* Removes the lock files of jobs that have ended (store_gc). */
+enum store_status store_jobs_gc(struct store *s, struct store_error *err);
 
 #endif

@@ -229,6 +229,30 @@ dataset_load_should_name_missing_column(void)
 	       "dataset_load_should_fail_on_missing_file");
 }
 
+static void
+dataset_join_should_join_with_one_space(void)
+{
+	static const struct {
+		const char *f[3];
+		size_t n;
+		const char *want;
+	} cases[] = {
+		{ { "Title", "Description", NULL }, 2, "Title Description" },
+		{ { "Title", NULL, NULL }, 1, "Title" },
+		{ { "", "", NULL }, 2, " " },
+		{ { "a", "", "c" }, 3, "a  c" },
+		{ { NULL, NULL, NULL }, 0, "" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *s = dataset_join(cases[i].f, cases[i].n);
+
+		tap_str_eq(s ? s : "(null)", cases[i].want,
+			   "dataset_join_should_join_with_one_space (%zu)", i);
+		free(s);
+	}
+}
+
 int
 main(void)
 {
@@ -238,5 +262,6 @@ main(void)
 	csv_reader_parse_should_reject_bad_input();
 	dataset_load_should_join_title_and_description();
 	dataset_load_should_name_missing_column();
+	dataset_join_should_join_with_one_space();
 	return tap_done();
 }

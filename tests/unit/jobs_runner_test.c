@@ -5,9 +5,11 @@
  * the service loop stopped mid-job and resumed with the same answers, and
  * a job whose artifact does not open failed with a clear message.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -216,6 +218,10 @@ test_stop_resume(struct store *s, struct live *l, struct inputs *x)
 	enum jobs_status js;
 	char id[STORE_JOB_ID_MAX + 1] = "";
 
+	int before;
+
+	errno = 0;
+	before = getpriority(PRIO_PROCESS, 0);
 	inputs_make(x, "loop");
 	if (store_job_create(s, "tagifai", 1, x->in, N_ITEMS, "alice", NULL,
 			     NULL, &job, &err) != STORE_OK) {
@@ -250,6 +256,10 @@ test_stop_resume(struct store *s, struct live *l, struct inputs *x)
 	store_job_clear(&now);
 	tap_ok(same_answers(s, l, x, id) == N_ITEMS, "the resumed job's "
 	       "stored answers should equal model_predict's");
+	tap_ok(getpriority(PRIO_PROCESS, 0) == (before + 10 > 19 ? 19 :
+						before + 10),
+	       "each run should have added its nice 5 to the niceness (%d, "
+	       "was %d)", getpriority(PRIO_PROCESS, 0), before);
 }
 
 struct loop_arg {
@@ -286,6 +296,124 @@ wait_ended(struct store *s, const char *id, struct store_job *out)
 		nanosleep(&ts, NULL);
 	}
 	return false;
+}
+
+/* Cancels the job from its first progress report, on its own
+ * connection (in the runner's thread). */
+struct canceller {
+	char id[STORE_JOB_ID_MAX + 1];  /* the first job reported */
+	int chunks;                      /* its chunks */
+	enum store_status st;
+};
+
+static void
+cancel_first(void *ctx, const struct store_job *job,
+	     const struct jobs_progress *p)
+{
+	struct canceller *c = ctx;
+	struct store_error err = { "" };
+	struct store *s = NULL;
+
+	(void)p;
+	if (c->id[0] == '\0')
+		snprintf(c->id, sizeof(c->id), "%s", job->id);
+	if (strcmp(c->id, job->id) != 0 || c->chunks++ > 0)
+		return;
+	c->st = store_open(dir, &s, &err);
+	if (c->st == STORE_OK)
+		c->st = store_job_cancel(s, job->id, NULL, &err);
+	store_close(s);
+}
+
+/* A job cancelled while it runs: its runner leaves it at the next chunk
+ * and takes the next job. */
+static void
+test_cancel_midway(struct store *s, struct inputs *x)
+{
+	static const struct store_job_input one[] = {
+		{ "after-1", 7, "a cat", 5 },
+	};
+	struct canceller c = { "", 0, STORE_ERR_IO };
+	struct loop_arg a;
+	struct store_error err = { "" };
+	struct store_prediction p;
+	struct store_job job, next;
+	bool ended, next_ended = false;
+	pthread_t t;
+
+	inputs_make(x, "cancel");
+	if (store_job_create(s, "tagifai", 0, x->in, N_ITEMS, "", NULL, NULL,
+			     &job, &err) != STORE_OK) {
+		tap_ok(0, "a queued job: %s", err.msg);
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	a.o.registry = dir;
+	a.o.threads = 2;
+	a.o.stop = &a.stop;
+	a.o.progress = cancel_first;
+	a.o.ctx = &c;
+	if (pthread_create(&t, NULL, loop_main, &a) != 0) {
+		tap_ok(0, "pthread_create");
+		store_job_clear(&job);
+		return;
+	}
+	ended = wait_ended(s, job.id, &job);
+	if (store_job_create(s, "tagifai", 0, one, 1, "", NULL, NULL, &next,
+			     &err) == STORE_OK) {
+		next_ended = wait_ended(s, next.id, &next);
+		next_ended = next_ended && next.status == STORE_JOB_SUCCEEDED;
+		store_job_clear(&next);
+	}
+	a.stop = 1;
+	pthread_join(t, NULL);
+	tap_ok(ended && c.st == STORE_OK && job.status == STORE_JOB_CANCELLED &&
+	       c.chunks == 1 &&
+	       store_prediction_get(s, x->id[0], x->in[0].id_len, &p, &err) ==
+	       STORE_ERR_NOT_FOUND,
+	       "a job cancelled while it runs should get no further chunk "
+	       "(%d reported) and no visible result", c.chunks);
+	tap_ok(next_ended, "its runner should then run the next job");
+	store_job_clear(&job);
+}
+
+/* An item the model refuses (a text over its 1 MiB limit, in the second
+ * thread's share) fails the job, naming that item. */
+static void
+test_failing_item(struct store *s)
+{
+	volatile sig_atomic_t stop = 0;
+	struct jobs_runner_opts o = { dir, 2, 0, &stop, NULL, NULL };
+	struct store_job_input in[10];
+	struct store_error err = { "" };
+	struct store_prediction p;
+	struct store_job job;
+	char ids[10][8];
+	size_t big = ((size_t)1 << 20) + 1;
+	char *huge = malloc(big);
+	enum jobs_status js;
+
+	if (huge == NULL)
+		return;
+	memset(huge, 'a', big);
+	for (size_t i = 0; i < 10; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "f-%zu", i);
+		in[i].id = ids[i];
+		in[i].id_len = strlen(ids[i]);
+		in[i].text = i == 7 ? huge : "a cat";
+		in[i].text_len = i == 7 ? big : 5;
+	}
+	js = jobs_run_inputs(&o, "tagifai", 0, in, 10, "", &job, &err);
+	tap_ok(js == JOBS_OK && job.status == STORE_JOB_FAILED &&
+	       job.error != NULL && strncmp(job.error, "item 7 (id f-7) ",
+					    16) == 0 &&
+	       store_prediction_get(s, "f-0", 3, &p, &err) ==
+	       STORE_ERR_NOT_FOUND,
+	       "an item the model refuses should fail the job, naming it: %s",
+	       js == JOBS_OK && job.error ? job.error : err.msg);
+	if (js == JOBS_OK)
+		store_job_clear(&job);
+	free(huge);
 }
 
 /* A version whose artifact does not open: the job fails, saying so. */
@@ -385,6 +513,8 @@ main(void)
 	}
 	test_run_inputs(s, &l, x);
 	test_stop_resume(s, &l, x);
+	test_cancel_midway(s, x);
+	test_failing_item(s);
 	test_bad_artifact(s);
 	{
 		int named = 1;

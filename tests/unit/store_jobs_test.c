@@ -10,6 +10,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -227,8 +228,8 @@ rows(const char *table, const char *id)
 	long long n = -1;
 
 	snprintf(path, sizeof(path), "%s/" STORE_DB_NAME, dir);
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE job=(SELECT "
-		 "seq FROM jobs WHERE id=?1)", table);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE key >> 32 = "
+		 "(SELECT seq FROM jobs WHERE id=?1)", table);
 	if (sqlite3_open(path, &db) == SQLITE_OK &&
 	    sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
@@ -238,6 +239,17 @@ rows(const char *table, const char *id)
 	sqlite3_finalize(q);
 	sqlite3_close(db);
 	return n;
+}
+
+/* Whether job id's lock file exists. */
+static bool
+lock_exists(const char *id)
+{
+	char path[400];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/" STORE_JOBS_DIR "/%s.lock", dir, id);
+	return stat(path, &sb) == 0;
 }
 
 /* Claims every job there is, so the next case starts from none. */
@@ -713,6 +725,17 @@ test_version_delete(struct store *s, struct live *l)
 	store_job_clear(&j);
 	tap_ok(progress(s, l, a, "r1", 1, 1, &err) != STORE_OK,
 	       "the runner of a failed job should be refused");
+	store_job_release(fd);
+	tap_ok(lock_exists(a) && !lock_exists(done),
+	       "a finished job's lock file should be gone, a failed one's "
+	       "left to store_gc");
+	tap_ok(create(s, 1, three, 1, b) &&
+	       store_job_claim(s, "r2", &j, &fd, &err) == STORE_OK &&
+	       store_gc(s, &err) == STORE_OK && !lock_exists(a) &&
+	       lock_exists(j.id),
+	       "store_gc should remove the lock files of ended jobs only: %s",
+	       err.msg);
+	store_job_clear(&j);
 	store_job_release(fd);
 }
 
