@@ -33,6 +33,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "core/ngram.h"
 #include "core/vectorizer.h"
@@ -64,31 +66,84 @@ top_words(size_t n_features)
 	return (seen_words(n_features) + 63) / 64;
 }
 
+/* Rounds n up to a multiple of a (a power of two). */
+static size_t
+round_up(size_t n, size_t a)
+{
+	return (n + a - 1) & ~(a - 1);
+}
+
+/* Faults in [p, p + len) (page-rounded) of a private anonymous mapping
+ * in one system call; on a kernel without MADV_POPULATE_WRITE (before
+ * 5.14) the pages simply fault in on first use, as malloc's would. */
+static void
+populate(char *base, size_t off, size_t len, size_t page)
+{
+#ifdef MADV_POPULATE_WRITE
+	size_t start = off & ~(page - 1);
+
+	(void)madvise(base + start, round_up(off + len, page) - start,
+		      MADV_POPULATE_WRITE);
+#else
+	(void)base; (void)off; (void)len; (void)page;
+#endif
+}
+
 enum core_status
 vectorizer_buf_init(struct vectorizer_buf *b, size_t n_features)
 {
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t at = 0, o_counts, o_seen, o_top, o_slots, o_words, o_feats,
+	       o_keys, o_homes;
+	char *p;
+
 	b->n_features = n_features;
-	b->counts = calloc(n_features + 1, sizeof(*b->counts));
 	b->keys_cap = ngram_max_count(VECTORIZER_WORD_CHUNK, 1, CORE_MAX_NGRAM);
-	b->keys = malloc(b->keys_cap * sizeof(*b->keys));
-	b->homes = malloc((b->keys_cap + VECTORIZER_PREFETCH) *
-			  sizeof(*b->homes));
+	if (n_features > UINT32_MAX - 1 || page < 64 || (page & (page - 1)))
+		return CORE_ERR_NOMEM;
+	/* One mapping, zero-filled by the kernel, each array 64-byte
+	 * aligned.  The bitmaps have a bit for the sentinel at n_features
+	 * too.  The first four arrays are touched at scattered places by
+	 * every text; the other four from their start, as they fill. */
+	o_counts = at;
+	at += round_up((n_features + 1) * sizeof(*b->counts), 64);
+	o_seen = at;
+	at += round_up(seen_words(n_features + 1) * sizeof(*b->seen), 64);
+	o_top = at;
+	at += round_up(top_words(n_features + 1) * sizeof(*b->seen_top), 64);
+	o_slots = at;
+	at += VECTORIZER_CACHE_SLOTS * sizeof(*b->cache.slots);
+	o_words = at;
+	at += round_up(VECTORIZER_CACHE_WORDS * sizeof(*b->cache.words), 64);
+	o_feats = at;
+	at += round_up(VECTORIZER_CACHE_FEATS * sizeof(*b->cache.feats), 64);
+	o_keys = at;
+	at += b->keys_cap * sizeof(*b->keys);
+	o_homes = at;
+	at += (b->keys_cap + VECTORIZER_PREFETCH) * sizeof(*b->homes);
+	b->arena_len = round_up(at, page);
+	p = mmap(NULL, b->arena_len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		b->arena_len = 0;
+		return CORE_ERR_NOMEM;
+	}
+	b->arena = p;
+	b->counts = (uint32_t *)(void *)(p + o_counts);
+	b->seen = (uint64_t *)(void *)(p + o_seen);
+	b->seen_top = (uint64_t *)(void *)(p + o_top);
+	b->cache.slots = (uint32_t *)(void *)(p + o_slots);
+	b->cache.words = (struct vectorizer_word *)(void *)(p + o_words);
+	b->cache.feats = (uint32_t *)(void *)(p + o_feats);
+	b->keys = (uint64_t *)(void *)(p + o_keys);
+	b->homes = (uint32_t *)(void *)(p + o_homes);
+	populate(p, o_counts, o_words - o_counts + 1, page);
+	populate(p, o_feats, 1, page);
+	populate(p, o_keys, 1, page);
 	b->feats_cap = 256;
 	b->feats = malloc(b->feats_cap * sizeof(*b->feats));
-	/* The bitmaps have a bit for the sentinel at n_features too. */
-	b->seen = calloc(seen_words(n_features + 1), sizeof(*b->seen));
-	b->seen_top = calloc(top_words(n_features + 1), sizeof(*b->seen_top));
 	b->vals = malloc(b->feats_cap * sizeof(*b->vals));
-	/* calloc: the cache's pages are touched only as it fills. */
-	b->cache.slots = calloc(VECTORIZER_CACHE_SLOTS,
-				sizeof(*b->cache.slots));
-	b->cache.words = calloc(VECTORIZER_CACHE_WORDS,
-				sizeof(*b->cache.words));
-	b->cache.feats = calloc(VECTORIZER_CACHE_FEATS,
-				sizeof(*b->cache.feats));
-	if (!b->counts || !b->keys || !b->homes || !b->feats ||
-	    !b->seen || !b->seen_top || !b->vals || !b->cache.slots ||
-	    !b->cache.words || !b->cache.feats)
+	if (!b->feats || !b->vals)
 		return CORE_ERR_NOMEM;
 	return CORE_OK;
 }
@@ -98,16 +153,10 @@ vectorizer_buf_release(struct vectorizer_buf *b)
 {
 	if (b == NULL)
 		return;
-	free(b->counts);
-	free(b->keys);
-	free(b->homes);
+	if (b->arena != NULL)
+		munmap(b->arena, b->arena_len);
 	free(b->feats);
-	free(b->seen);
-	free(b->seen_top);
 	free(b->vals);
-	free(b->cache.slots);
-	free(b->cache.words);
-	free(b->cache.feats);
 	memset(b, 0, sizeof(*b));
 }
 

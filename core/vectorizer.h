@@ -73,10 +73,18 @@ struct vectorizer_buf {
 	double *vals;       /* result: l2-normalised tf-idf values */
 	size_t feats_cap;
 	struct vectorizer_cache cache;
+	/* counts, keys, homes, the bitmaps and the cache's three arrays:
+	 * one anonymous mapping (see vectorizer_buf_init) */
+	void *arena;
+	size_t arena_len;
 };
 
-/* Allocates the buffers for a vocabulary of n_features.  Returns CORE_OK
- * or CORE_ERR_NOMEM (then vectorizer_buf_release is still safe). */
+/* Allocates the buffers for a vocabulary of n_features.  The arrays a
+ * text touches at scattered places (counts, bitmaps, cache slots) and the
+ * first page of the others are faulted in by this call, in one system
+ * call, rather than a page fault each on first use: a plain CGI process
+ * predicts once and would take 40 of them.  Returns CORE_OK or
+ * CORE_ERR_NOMEM (then vectorizer_buf_release is still safe). */
 enum core_status vectorizer_buf_init(struct vectorizer_buf *b,
 				     size_t n_features) CORE_WARN_UNUSED;
 void vectorizer_buf_release(struct vectorizer_buf *b);
