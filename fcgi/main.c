@@ -173,7 +173,7 @@ main(int argc, char **argv)
 		/* The pre-fork master (fcgi/master.c); it frees app. */
 		struct runner_config runner = { o.cfg.registry_dir,
 						o.batch_threads,
-						o.batch_nice };
+						o.batch_nice, &stats };
 		struct master_config mc = { (unsigned)o.workers, sock,
 					    listen_unix_path(o.cfg.listen),
 					    serve_fcgi,

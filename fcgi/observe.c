@@ -19,6 +19,7 @@
 #include "fcgi/handlers.h"
 #include "fcgi/observe.h"
 #include "fcgi/prom.h"
+#include "store/jobs.h"
 #include "util/json.h"
 
 /* The le labels of stats_bucket_us, in seconds, and +Inf. */
@@ -276,6 +277,52 @@ observe_write(struct util_buf *b, struct stats *s,
 	process(b, s, t);
 }
 
+/* ---- tagifai_batch_*: the batch jobs -------------------------------- */
+
+/* The master's runner's counters, when the pool has one, and the jobs
+ * waiting or in hand, read from the registry (at most STORE_LIST_MAX
+ * jobs, newest first; nothing when the registry does not answer: a
+ * scrape never waits for a job's commit). */
+static void
+batch(struct util_buf *b, struct app *app)
+{
+	struct stats *s = app->cfg.stats;
+	struct store_error err = { "" };
+	struct store_job *j = NULL;
+	uint64_t n_status[STORE_JOB__MAX] = { 0 };
+	struct prom_label l;
+	struct store *st;
+	size_t n = 0;
+
+	if (s->hdr != NULL && atomic_load(&s->hdr->batch_runner)) {
+		prom_family(b, "tagifai_batch_items_total", "counter", "Items "
+			    "of batch jobs the master's runner committed.");
+		prom_uint(b, "tagifai_batch_items_total", NULL, 0,
+			  atomic_load(&s->hdr->batch_items));
+		prom_family(b, "tagifai_batch_runner_restarts_total",
+			    "counter", "Batch-job runners that died unasked "
+			    "and were started again.");
+		prom_uint(b, "tagifai_batch_runner_restarts_total", NULL, 0,
+			  atomic_load(&s->hdr->batch_restarts));
+	}
+	if (app->cfg.registry_dir == NULL ||
+	    registry_store(&app->reg, &st, &err) != STORE_OK ||
+	    store_job_list(st, &j, &n, &err) != STORE_OK)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned)j[i].status < STORE_JOB__MAX)
+			n_status[j[i].status]++;
+	store_jobs_free(j, n);
+	prom_family(b, "tagifai_batch_jobs", "gauge", "Batch jobs waiting "
+		    "for a runner (queued) or in hand (running).");
+	l.name = "status";
+	l.value = store_job_status_name(STORE_JOB_QUEUED);
+	prom_uint(b, "tagifai_batch_jobs", &l, 1, n_status[STORE_JOB_QUEUED]);
+	l.value = store_job_status_name(STORE_JOB_RUNNING);
+	prom_uint(b, "tagifai_batch_jobs", &l, 1,
+		  n_status[STORE_JOB_RUNNING]);
+}
+
 void
 handle_metrics(struct app *app, struct request *req,
 	       const struct route_params *params, struct response *res)
@@ -298,6 +345,7 @@ handle_metrics(struct app *app, struct request *req,
 	stats_sum(app->cfg.stats, t);
 	observe_write(&b, app->cfg.stats, t);
 	free(t);
+	batch(&b, app);
 	body = util_buf_take(&b, &len);
 	if (body == NULL) {
 		respond_error(res, HTTP_ERR_INTERNAL);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "fcgi/runner.h"
+#include "fcgi/stats.h"
 #include "jobs/runner.h"
 
 #define LOG_PREFIX "tagifai-fcgi: batch runner: "
@@ -31,17 +32,18 @@ static void
 progress(void *ctx, const struct store_job *job,
 	 const struct jobs_progress *p)
 {
+	const struct runner_config *c = ctx;
 	long long from = p->done > 0 ? (p->done - 1) / JOBS_CHUNK * JOBS_CHUNK
 				     : 0;
 
-	(void)ctx;
+	stats_batch_items(c->stats, (uint64_t)(p->done - from));
 	fprintf(stderr, LOG_PREFIX "pid %ld: job %s: items %lld..%lld "
 		"committed (%lld of %lld)\n", (long)getpid(), job->id, from,
 		p->done, p->done, p->total);
 }
 
 int
-runner_run(const struct runner_config *c)
+runner_run(const struct runner_config *c, const sigset_t *mask)
 {
 	struct jobs_runner_opts o;
 	struct store_error err;
@@ -53,8 +55,9 @@ runner_run(const struct runner_config *c)
 	/* No SA_RESTART: a stop interrupts the idle sleep at once. */
 	sa.sa_handler = on_stop;
 	if (sigaction(SIGTERM, &sa, NULL) != 0 ||
-	    sigaction(SIGINT, &sa, NULL) != 0) {
-		fprintf(stderr, LOG_PREFIX "sigaction: %s\n", strerror(errno));
+	    sigaction(SIGINT, &sa, NULL) != 0 ||
+	    sigprocmask(SIG_SETMASK, mask, NULL) != 0) {
+		fprintf(stderr, LOG_PREFIX "signals: %s\n", strerror(errno));
 		return 1;
 	}
 	memset(&o, 0, sizeof(o));
@@ -63,6 +66,7 @@ runner_run(const struct runner_config *c)
 	o.nice = c->nice;
 	o.stop = &stop_flag;
 	o.progress = progress;
+	o.ctx = (void *)c;
 	memset(&err, 0, sizeof(err));
 	fprintf(stderr, LOG_PREFIX "pid %ld: registry %s, %zu thread%s, "
 		"nice +%d\n", (long)getpid(), c->registry, c->threads,

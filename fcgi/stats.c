@@ -25,7 +25,7 @@
 #define STATS_MAGIC "TGFMET1"
 /* Bump when struct stats_header or struct stats_slot change shape: a
  * file of another layout is refused, never misread. */
-#define STATS_LAYOUT 1
+#define STATS_LAYOUT 2
 
 const uint32_t stats_bucket_us[STATS_BUCKETS - 1] = {
 	20, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000,
@@ -405,6 +405,28 @@ stats_restart(struct stats *s)
 {
 	if (s != NULL && s->hdr != NULL)
 		atomic_fetch_add(&s->hdr->worker_restarts, 1);
+}
+
+void
+stats_batch_runner(struct stats *s)
+{
+	if (s != NULL && s->hdr != NULL)
+		atomic_store(&s->hdr->batch_runner, 1);
+}
+
+void
+stats_batch_restart(struct stats *s)
+{
+	if (s != NULL && s->hdr != NULL)
+		atomic_fetch_add(&s->hdr->batch_restarts, 1);
+}
+
+void
+stats_batch_items(struct stats *s, uint64_t n)
+{
+	if (s != NULL && s->hdr != NULL)
+		atomic_fetch_add_explicit(&s->hdr->batch_items, n,
+					  memory_order_relaxed);
 }
 
 /* ---- models ------------------------------------------------------------ */

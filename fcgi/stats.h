@@ -93,6 +93,10 @@ struct stats_header {
 	uint64_t slot_size;
 	_Atomic int64_t master_pid;      /* 0: no master */
 	_Atomic uint64_t reloads_ok, reloads_failed, worker_restarts;
+	/* The master's batch-job runner (fcgi/runner.h): whether there is
+	 * one, the items it committed, its restarts. */
+	_Atomic uint32_t batch_runner;
+	_Atomic uint64_t batch_items, batch_restarts;
 	_Atomic uint64_t generation;     /* the model generation serving */
 	_Atomic uint64_t retired_cpu_us; /* CPU of processes gone */
 	_Atomic uint64_t cpu_shown_us;   /* the most a scrape has shown */
@@ -184,6 +188,14 @@ void stats_slot_set(struct stats *s, size_t i, pid_t pid,
 void stats_reload(struct stats *s, bool ok, uint64_t gen,
 		  const char *reason);
 void stats_restart(struct stats *s);
+
+/* The batch-job runner's records: stats_batch_runner (the master, at
+ * start): the pool has one; stats_batch_restart: it died unasked;
+ * stats_batch_items (the runner): n more items committed.  Shown by
+ * /metrics only when the pool has a runner. */
+void stats_batch_runner(struct stats *s);
+void stats_batch_restart(struct stats *s);
+void stats_batch_items(struct stats *s, uint64_t n);
 
 /* Registers a model version served by the pool (found by checksum, or
  * added) and returns its index for stats_predicted, or -1 when the

@@ -13,8 +13,12 @@
 #       POST BASE/models/M/versions/V/predict answers live for its text
 #       (M and V from the environment variables MODEL and VERSION).
 #   chunks JOB TOTAL LOG...
-#       the runners' lines "job JOB: items A..B committed" (fcgi/runner.c)
-#       cover 0..TOTAL exactly once: no chunk committed twice, none missing.
+#       the runners' lines "pid P: job JOB: items A..B committed"
+#       (fcgi/runner.c) cover 0..TOTAL exactly once: no chunk committed
+#       twice, none missing, except that a runner killed (its pid in the
+#       environment variable KILLED) may have committed one chunk it had
+#       no time to log: one chunk missing right after its last line, the
+#       next one by another runner (the database's count covers it).
 #   state DB [JOB]
 #       the invariants of the batch tables of registry.db at any instant
 #       (a kill -9 may have happened just before): see check_state.
@@ -96,32 +100,49 @@ def live(base, results, inputs):
     return 0
 
 
-CHUNK_RE = re.compile(r"job (\S+): items (\d+)\.\.(\d+) committed")
+CHUNK_RE = re.compile(r"pid (\d+): job (\S+): items (\d+)\.\.(\d+) committed")
 
 
 def chunks(job, total, logs):
+    killed = set(os.environ.get("KILLED", "").split())
     seen = {}
     for log in logs:
         for line in open(log, encoding="utf-8", errors="replace"):
             m = CHUNK_RE.search(line)
-            if m and m.group(1) == job:
-                a, b = int(m.group(2)), int(m.group(3))
-                seen.setdefault((a, b), []).append(log)
+            if m and m.group(2) == job:
+                a, b = int(m.group(3)), int(m.group(4))
+                seen.setdefault((a, b), []).append(m.group(1))
     twice = {k: v for k, v in seen.items() if len(v) > 1}
     if twice:
-        print("chunks committed more than once: %r" % sorted(twice.items())[:10])
+        print("chunks committed more than once (by pids): %r"
+              % sorted(twice.items())[:10], file=sys.stderr)
         return 1
-    pos = 0
-    for a, b in sorted(seen):
+    pos, prev_pid, unlogged = 0, None, []
+    for a, b in sorted(seen) + [(total, None)]:
+        pid = seen[(a, b)][0] if b is not None else None
+        if a == pos + JOBS_CHUNK or (a == total and pos < total and
+                                     total - pos <= JOBS_CHUNK):
+            # one chunk without a line: only the last of a killed runner
+            if prev_pid not in killed or pid == prev_pid or prev_pid in unlogged:
+                print("chunk %d.. has no line (before it: pid %s, after it: pid %s)"
+                      % (pos, prev_pid, pid), file=sys.stderr)
+                return 1
+            unlogged.append(prev_pid)
+            pos = min(pos + JOBS_CHUNK, total)
+        if b is None:
+            break
         if a != pos or b <= a:
-            print("chunks do not tile 0..%d: at %d found %d..%d" % (total, pos, a, b))
+            print("chunks do not tile 0..%d: at %d found %d..%d"
+                  % (total, pos, a, b), file=sys.stderr)
             return 1
-        pos = b
+        pos, prev_pid = b, pid
     if pos != total:
-        print("chunks end at %d of %d" % (pos, total))
+        print("chunks end at %d of %d" % (pos, total), file=sys.stderr)
         return 1
-    print("# %d chunks of job %s, each committed once, cover 0..%d"
-          % (len(seen), job, total))
+    print("# %d chunks of job %s, each committed once, cover 0..%d%s"
+          % (len(seen), job, total,
+             "; the last chunk of killed runner %s unlogged" % " ".join(unlogged)
+             if unlogged else ""))
     return 0
 
 

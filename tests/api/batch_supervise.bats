@@ -112,6 +112,14 @@ wait_end() {
 	state "$1" "${2:-$REG_DIR}"
 }
 
+# The value of a /metrics sample (tests/api/prom_check.py parses the
+# whole answer first).  Usage: metric 'NAME{label="v"}'
+metric() {
+	curl -s -m 10 -o "$STACK_DIR/metrics.prom" "$BASE/metrics" || return 1
+	"$PYTHON3" "$top_srcdir/tests/api/prom_check.py" "$STACK_DIR/metrics.prom" "$1" |
+		awk '{printf "%d\n", $1}'
+}
+
 # Stored answers of JOB equal live ones for INPUT (model version 1).
 # Usage: answers_live JOB INPUT [DIR]
 answers_live() {
@@ -151,9 +159,13 @@ answers_live() {
 	[ "$total" -eq "$(wc -l < "$STACK_DIR/small.jsonl")" ]
 	answers_live "$job" "$STACK_DIR/small.jsonl" >&3
 	$CHECK chunks "$job" "$total" "$STACK_DIR/master.out" >&3
-	# the answer by id through the store, as GET /predictions/{id} reads it
 	"$top_builddir/tagifai" batch status "$job" --registry "$REG_DIR" |
 		jq -e '.status == "succeeded" and .error == null' > /dev/null
+	# /metrics: the runner's items, no job waiting
+	[ "$(metric tagifai_batch_items_total)" -eq "$total" ]
+	[ "$(metric 'tagifai_batch_jobs{status="queued"}')" -eq 0 ]
+	[ "$(metric 'tagifai_batch_jobs{status="running"}')" -eq 0 ]
+	[ "$(metric tagifai_batch_runner_restarts_total)" -eq 0 ]
 }
 
 @test "batch supervise: kill -9 of the runner mid-job: restarted, resumed, never half-visible, answers equal" {
@@ -169,6 +181,7 @@ answers_live() {
 	read -r st ndone total vis <<< "$s"
 	echo "# killed runner $pid at $ndone of $total items" >&3
 	[ "$st" = running ] && [ "$vis" -eq 0 ] && [ "$ndone" -lt "$total" ]
+	[ "$(metric 'tagifai_batch_jobs{status="running"}')" -eq 1 ]
 	sv_wait_log "master: batch runner $pid killed by signal 9 \\(Killed\\) after [0-9]+ ms; restarting in [0-9]+ ms"
 	sv_wait_log "master: batch runner [0-9]+ started"
 	new=$(runner_pid)
@@ -183,27 +196,47 @@ answers_live() {
 	done
 	[ "$st" = succeeded ] || { echo "job $job: $s" >&2; tail -n 20 "$STACK_DIR/master.out" >&2; return 1; }
 	[ "$ndone" -eq "$total" ] && [ "$vis" -eq "$total" ]
+	[ "$(metric tagifai_batch_runner_restarts_total)" -eq 1 ]
+	[ "$(metric 'tagifai_batch_jobs{status="running"}')" -eq 0 ]
 	# Each chunk committed once, the resumed runner starting where the
-	# killed one stopped.
-	$CHECK chunks "$job" "$total" "$STACK_DIR/master.out" >&3
+	# killed one stopped (its last commit may have had no time for its
+	# line: the store's count covers it).
+	KILLED=$pid $CHECK chunks "$job" "$total" "$STACK_DIR/master.out" >&3
 	grep -q "batch runner: pid $pid: job $job: items" "$STACK_DIR/master.out"
 	grep -q "batch runner: pid $new: job $job: items" "$STACK_DIR/master.out"
 	answers_live "$job" "$STACK_DIR/big.jsonl" >&3
 }
 
-@test "batch supervise: a job whose version is deleted fails with a clear error" {
-	local job s
+# Delete version V of tagifai while JOB waits (queued) or runs; the job
+# must end failed with the message naming it, nothing of it visible.
+# Usage: delete_fails JOB V
+delete_fails() {
+	local s
+	"$top_builddir/tagifai" models delete tagifai "$2" --registry "$REG_DIR" || return 1
+	s=$(wait_end "$1")
+	read -r st ndone total vis <<< "$s"
+	[ "$st" = failed ] && [ "$vis" -eq 0 ] || { echo "job $1: $s" >&2; return 1; }
+	"$top_builddir/tagifai" batch status "$1" --registry "$REG_DIR" |
+		jq -e ".status == \"failed\" and .error == \"model tagifai version $2 was deleted\"" > /dev/null ||
+		{ "$top_builddir/tagifai" batch status "$1" --registry "$REG_DIR" >&2; return 1; }
+}
+
+@test "batch supervise: a job whose version is deleted fails with a clear error, queued or running" {
+	local job pid small
 	"$top_builddir/tagifai" models push tagifai "$REG_V1" --registry "$REG_DIR" > /dev/null
 	job=$(submit "$REG_DIR" "$STACK_DIR/big.jsonl" --version 2)
-	"$top_builddir/tagifai" models delete tagifai 2 --registry "$REG_DIR"
-	s=$(wait_end "$job")
-	read -r st ndone total vis <<< "$s"
-	[ "$st" = failed ] && [ "$vis" -eq 0 ] || { echo "job $job: $s" >&2; return 1; }
-	"$top_builddir/tagifai" batch status "$job" --registry "$REG_DIR" |
-		jq -e '.status == "failed" and .error == "model tagifai version 2 was deleted"' ||
-		{ "$top_builddir/tagifai" batch status "$job" --registry "$REG_DIR" >&2; return 1; }
-	# The runner is still there and still works.
-	[ -n "$(runner_pid)" ]
+	delete_fails "$job" 2
+	# While the runner works on it: refused at its next commit, it drops
+	# the job and takes the next one.
+	"$top_builddir/tagifai" models push tagifai "$REG_V2" --registry "$REG_DIR" > /dev/null
+	job=$(submit "$REG_DIR" "$STACK_DIR/big.jsonl" --version 3)
+	wait_running "$job" 4096
+	pid=$(runner_pid)
+	delete_fails "$job" 3
+	[ "$(runner_pid)" = "$pid" ]
+	small=$(submit "$REG_DIR" "$STACK_DIR/small.jsonl")
+	s=$(wait_end "$small")
+	[ "${s%% *}" = succeeded ] || { echo "job $small: $s" >&2; return 1; }
 }
 
 # Wait (bounded, 10 s) for a runner of the first master other than OLD;
@@ -288,7 +321,8 @@ new_runner() {
 		s=$(wait_end "$j")
 		read -r st ndone total vis <<< "$s"
 		[ "$st" = succeeded ] && [ "$vis" -eq "$total" ] || { echo "job $j: $s" >&2; return 1; }
-		$CHECK chunks "$j" "$total" "$STACK_DIR/master.out" "$STACK_DIR/master2.out" >&3
+		KILLED=$pid $CHECK chunks "$j" "$total" "$STACK_DIR/master.out" \
+			"$STACK_DIR/master2.out" >&3
 	done
 	# Both masters' runners took part.
 	grep -qE "batch runner: pid [0-9]+: job (job-[0-9a-f]+): items" "$STACK_DIR/master2.out"
