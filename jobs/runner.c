@@ -5,13 +5,14 @@
  * registry in input order, tagged by core/batch.h on the runner's
  * threads (each result lands in its slot of arrays allocated once per
  * job: no allocation per item), committed with one store_job_progress
- * (one transaction, one reused INSERT).  A chunk is committed while the
- * next one is tagged, so the registry's writes cost little time.  A stop
- * is honoured between chunks: the chunk in hand is dropped and the job,
- * still running, is resumed from items_done by whichever runner claims
- * it next.  The
- * registry failing (busy, I/O) is logged and the same step retried with
- * back-off; the job's runner is never the one to give up on it.
+ * (one transaction, the connection's prepared INSERTs).  A chunk is
+ * committed while the next one is tagged on a thread of its own, so the
+ * registry's writes hide behind the model's work.  A stop is honoured
+ * between chunks: the chunk in hand is dropped and the job, still
+ * running, is resumed from items_done by whichever runner claims it
+ * next.  The registry failing (busy, I/O) is logged and the same step
+ * retried with back-off; the job's runner is never the one to give up
+ * on it.
  */
 #include <errno.h>
 #include <pthread.h>
