@@ -36,8 +36,9 @@ sbin_PROGRAMS += tagifai-fcgi
 tagifai_fcgi_SOURCES = fcgi/main.c \
 	fcgi/listen.c fcgi/listen.h \
 	fcgi/master.c fcgi/master.h \
+	fcgi/runner.c fcgi/runner.h \
 	fcgi/serve.c fcgi/serve.h \
 	fcgi/transport.c fcgi/transport.h
 tagifai_fcgi_CFLAGS = $(AM_CFLAGS) $(FCGI_CFLAGS) $(CJSON_CFLAGS)
-tagifai_fcgi_LDADD = fcgi/libservice.a $(SCHEMAS_LIBS) $(STORE_LIBS) \
+tagifai_fcgi_LDADD = fcgi/libservice.a $(SCHEMAS_LIBS) $(JOBS_LIBS) \
 	$(FCGI_LIBS) $(CJSON_LIBS)

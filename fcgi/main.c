@@ -4,7 +4,8 @@
  * socket (fcgi/serve.c, fcgi/listen.c, fcgi/transport.c), or with
  * --workers N the pre-fork master of fcgi/master.c, which forks N workers
  * running that loop on the same socket, respawns them and reloads the
- * model on SIGHUP (doc/SUPERVISION.md).
+ * model on SIGHUP, and with --registry supervises the batch-job runner
+ * (fcgi/runner.c) as well (doc/SUPERVISION.md).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -170,9 +171,13 @@ main(int argc, char **argv)
 	ready_line(&app, o.cfg.listen ? o.cfg.listen : "fd 0");
 	if (o.workers > 0) {
 		/* The pre-fork master (fcgi/master.c); it frees app. */
+		struct runner_config runner = { o.cfg.registry_dir,
+						o.batch_threads,
+						o.batch_nice };
 		struct master_config mc = { (unsigned)o.workers, sock,
 					    listen_unix_path(o.cfg.listen),
-					    serve_fcgi };
+					    serve_fcgi,
+					    o.batch_runner ? &runner : NULL };
 
 		rc = master_run(&app, &mc);
 		stats_close(&stats);

@@ -17,8 +17,14 @@
  * request in flight and exit (fcgi/serve.c).  The listening socket stays
  * open in the master the whole time, so a connection waiting in the
  * backlog is accepted by whichever worker polls next: none is refused.
+ *
+ * With --registry the master also forks the batch-job runner
+ * (fcgi/runner.c): one process that serves no request, restarted with
+ * the workers' back-off rule (its own count) when it dies, left alone
+ * by reloads, and sent SIGTERM with the workers on stop.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -64,16 +70,29 @@ struct slot {
 	long long kill_at;     /* RETIRING: SIGKILL after this */
 };
 
+/* When to start a process again after deaths we did not ask for. */
+struct backoff {
+	unsigned young_deaths; /* deaths before MASTER_HEALTHY_MS since the
+				* last reset */
+	long long delay;       /* ms; 0: respawn at once */
+	long long at;          /* no fork before this time */
+	long long last_death;
+};
+
+/* The batch-job runner's process (mc->runner). */
+struct runner_slot {
+	pid_t pid;             /* 0: none */
+	long long started;     /* ms, monotonic */
+};
+
 struct master {
 	const struct master_config *mc;
 	struct app cur;        /* the model new workers are forked with */
 	unsigned gen;
 	struct slot slot[MAX_SLOTS];
-	unsigned young_deaths; /* workers that died before MASTER_HEALTHY_MS
-				* since the last reset */
-	long long backoff;     /* ms; 0: respawn at once */
-	long long spawn_at;    /* no fork before this time */
-	long long last_death;  /* of a worker we did not ask to exit */
+	struct backoff bo;     /* the workers' */
+	struct runner_slot runner;
+	struct backoff runner_bo;
 	bool stopping;
 	long long stop_at;     /* SIGKILL the rest after this */
 	sigset_t old_mask;     /* restored in workers */
@@ -98,16 +117,56 @@ log_model(const char *what, struct app *a, unsigned gen)
 		id->checksum, a->cfg.model_path, gen);
 }
 
+/* ---- the back-off -------------------------------------------------- */
+
+/* A death after lived ms: the first is answered at once; only processes
+ * that keep dying young (a crash at start) are slowed down. */
+static void
+backoff_death(struct backoff *b, long long lived, long long now)
+{
+	if (lived >= MASTER_HEALTHY_MS)
+		b->young_deaths = 0;
+	else
+		b->young_deaths++;
+	if (b->young_deaths <= 1)
+		b->delay = 0;
+	else if (b->delay == 0)
+		b->delay = MASTER_BACKOFF_MIN_MS;
+	else if ((b->delay *= 2) > MASTER_BACKOFF_MAX_MS)
+		b->delay = MASTER_BACKOFF_MAX_MS;
+	b->at = now + b->delay;
+	b->last_death = now;
+}
+
+/* A failed fork counts as a death. */
+static void
+backoff_fork_failed(struct backoff *b, long long now)
+{
+	b->delay = b->delay ? b->delay * 2 : MASTER_BACKOFF_MIN_MS;
+	if (b->delay > MASTER_BACKOFF_MAX_MS)
+		b->delay = MASTER_BACKOFF_MAX_MS;
+	b->at = now + b->delay;
+}
+
+/* Processes have lived long enough since the last death: start afresh. */
+static void
+backoff_heal(struct backoff *b, long long now)
+{
+	if (b->young_deaths > 0 && now - b->last_death >= MASTER_HEALTHY_MS) {
+		b->young_deaths = 0;
+		b->delay = 0;
+	}
+}
+
 /* ---- workers ------------------------------------------------------- */
 
-/* In the child: give back the signal set-up main made for the accept
- * loop (its SIGTERM/SIGINT handlers and mask), then serve.  Never
- * returns. */
-static _Noreturn void
-worker(struct master *m, size_t slot)
+/* In a child: give back the signal set-up main made for the accept
+ * loop (its SIGTERM/SIGINT handlers and mask), ignore SIGHUP, and die
+ * with the master. */
+static void
+child_signals(struct master *m)
 {
 	struct sigaction ign;
-	int rc;
 
 	for (size_t i = 0; i < N_SIGNALS; i++)
 		sigaction(master_signals[i], &m->old_act[i], NULL);
@@ -123,6 +182,15 @@ worker(struct master *m, size_t slot)
 		_exit(0);
 #endif
 	sigprocmask(SIG_SETMASK, &m->old_mask, NULL);
+}
+
+/* In the child: serve until told to stop.  Never returns. */
+static _Noreturn void
+worker(struct master *m, size_t slot)
+{
+	int rc;
+
+	child_signals(m);
 	/* Counters by slot, not pid: a respawned worker goes on adding to
 	 * the counts of the one it replaces (fcgi/stats.h). */
 	stats_bind(m->cur.cfg.stats, slot, m->cur.stats_model);
@@ -155,18 +223,15 @@ spawn(struct master *m, long long now)
 		fprintf(stderr, LOG_PREFIX "all %d worker slots in use "
 			"(old workers still retiring): start postponed\n",
 			MAX_SLOTS);
-		m->spawn_at = now + MASTER_BACKOFF_MIN_MS;
+		m->bo.at = now + MASTER_BACKOFF_MIN_MS;
 		return;
 	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
-		m->backoff = m->backoff ? m->backoff * 2 : MASTER_BACKOFF_MIN_MS;
-		if (m->backoff > MASTER_BACKOFF_MAX_MS)
-			m->backoff = MASTER_BACKOFF_MAX_MS;
-		m->spawn_at = now + m->backoff;
+		backoff_fork_failed(&m->bo, now);
 		fprintf(stderr, LOG_PREFIX "fork failed: %s; retrying in "
-			"%lld ms\n", strerror(errno), m->backoff);
+			"%lld ms\n", strerror(errno), m->bo.delay);
 		return;
 	}
 	if (pid == 0)
@@ -192,6 +257,52 @@ retire(struct master *m, struct slot *s, long long now)
 	if (kill(s->pid, SIGTERM) != 0 && errno != ESRCH)
 		fprintf(stderr, LOG_PREFIX "kill %ld: %s\n", (long)s->pid,
 			strerror(errno));
+}
+
+/* ---- the batch-job runner ------------------------------------------ */
+
+/* In the child: no socket, no served model, only jobs.  Never
+ * returns. */
+static _Noreturn void
+runner_child(struct master *m)
+{
+	int fd, rc;
+
+	child_signals(m);
+	/* The runner must not keep the listening socket open (after a
+	 * master's death, connections would queue for nobody); /dev/null
+	 * takes its number, which may be 0. */
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0 && fd != m->mc->sock) {
+		dup2(fd, m->mc->sock);
+		close(fd);
+	}
+	/* Each job opens the version it names (jobs/runner.c). */
+	app_free(&m->cur);
+	rc = runner_run(m->mc->runner);
+	fflush(NULL);
+	_exit(rc);
+}
+
+static void
+spawn_runner(struct master *m, long long now)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		backoff_fork_failed(&m->runner_bo, now);
+		fprintf(stderr, LOG_PREFIX "fork of the batch runner failed: "
+			"%s; retrying in %lld ms\n", strerror(errno),
+			m->runner_bo.delay);
+		return;
+	}
+	if (pid == 0)
+		runner_child(m);
+	m->runner.pid = pid;
+	m->runner.started = now;
+	fprintf(stderr, LOG_PREFIX "batch runner %ld started\n", (long)pid);
 }
 
 /* Describes a wait status: "exited with status 0", "killed by signal 9
@@ -220,36 +331,37 @@ reaped(struct master *m, pid_t pid, int st, uint64_t cpu_us, long long now)
 	struct slot *s = NULL;
 	long long lived;
 
+	describe(st, how, sizeof(how));
+	if (m->runner.pid != 0 && m->runner.pid == pid) {
+		lived = now - m->runner.started;
+		memset(&m->runner, 0, sizeof(m->runner));
+		if (m->stopping) {
+			fprintf(stderr, LOG_PREFIX "batch runner %ld %s after "
+				"%lld ms: stopped\n", (long)pid, how, lived);
+			return;
+		}
+		backoff_death(&m->runner_bo, lived, now);
+		fprintf(stderr, LOG_PREFIX "batch runner %ld %s after %lld ms;"
+			" restarting in %lld ms\n", (long)pid, how, lived,
+			m->runner_bo.delay);
+		return;
+	}
 	for (size_t i = 0; i < MAX_SLOTS; i++)
 		if (m->slot[i].state != SLOT_FREE && m->slot[i].pid == pid)
 			s = &m->slot[i];
 	if (s == NULL)
-		return;  /* not ours (cannot happen: we fork only workers) */
-	describe(st, how, sizeof(how));
+		return;  /* not ours (cannot happen: we fork only these) */
 	lived = now - s->started;
 	if (s->state == SLOT_RETIRING || m->stopping) {
 		fprintf(stderr, LOG_PREFIX "worker %ld (generation %u) %s "
 			"after %lld ms: retired\n", (long)pid, s->gen, how,
 			lived);
 	} else {
-		/* The first death is answered at once; only workers that
-		 * keep dying young (a crash at start) are slowed down. */
-		if (lived >= MASTER_HEALTHY_MS)
-			m->young_deaths = 0;
-		else
-			m->young_deaths++;
-		if (m->young_deaths <= 1)
-			m->backoff = 0;
-		else if (m->backoff == 0)
-			m->backoff = MASTER_BACKOFF_MIN_MS;
-		else if ((m->backoff *= 2) > MASTER_BACKOFF_MAX_MS)
-			m->backoff = MASTER_BACKOFF_MAX_MS;
-		m->spawn_at = now + m->backoff;
-		m->last_death = now;
+		backoff_death(&m->bo, lived, now);
 		stats_restart(m->cur.cfg.stats);
 		fprintf(stderr, LOG_PREFIX "worker %ld (generation %u) %s "
 			"after %lld ms; respawning in %lld ms\n", (long)pid,
-			s->gen, how, lived, m->backoff);
+			s->gen, how, lived, m->bo.delay);
 	}
 	stats_slot_set(m->cur.cfg.stats, (size_t)(s - m->slot), 0,
 		       STATS_SLOT_FREE, 0, cpu_us);
@@ -285,10 +397,11 @@ supervise(struct master *m, long long now)
 	bool young = false;
 	struct slot *oldest = NULL;
 
-	if (m->young_deaths > 0 && now - m->last_death >= MASTER_HEALTHY_MS) {
-		m->young_deaths = 0;  /* workers have lived long enough */
-		m->backoff = 0;
-	}
+	backoff_heal(&m->bo, now);
+	backoff_heal(&m->runner_bo, now);
+	if (m->mc->runner != NULL && m->runner.pid == 0 &&
+	    now >= m->runner_bo.at)
+		spawn_runner(m, now);
 	for (size_t i = 0; i < MAX_SLOTS; i++) {
 		struct slot *s = &m->slot[i];
 
@@ -305,8 +418,8 @@ supervise(struct master *m, long long now)
 	}
 	if (serving < m->mc->workers) {
 		/* Start (or replace) every missing worker at once; a failed
-		 * fork moves spawn_at and ends the loop. */
-		for (; serving < m->mc->workers && now >= m->spawn_at;
+		 * fork moves bo.at and ends the loop. */
+		for (; serving < m->mc->workers && now >= m->bo.at;
 		     serving++)
 			spawn(m, now);
 	} else if (old > 0 && !young) {
@@ -315,7 +428,7 @@ supervise(struct master *m, long long now)
 				"(generation %u)\n", (long)oldest->pid,
 				oldest->gen);
 			retire(m, oldest, now);
-		} else if (now >= m->spawn_at) {
+		} else if (now >= m->bo.at) {
 			spawn(m, now);
 		}
 	}
@@ -338,8 +451,11 @@ next_wait(const struct master *m, long long now)
 {
 	long long w = MAX_WAIT_MS;
 
-	if (m->spawn_at > now && m->spawn_at - now < w)
-		w = m->spawn_at - now;
+	if (m->bo.at > now && m->bo.at - now < w)
+		w = m->bo.at - now;
+	if (m->mc->runner != NULL && m->runner.pid == 0 &&
+	    m->runner_bo.at > now && m->runner_bo.at - now < w)
+		w = m->runner_bo.at - now;
 	for (size_t i = 0; i < MAX_SLOTS; i++) {
 		const struct slot *s = &m->slot[i];
 		long long t = 0;
@@ -370,10 +486,9 @@ reload(struct master *m)
 	app_free(&m->cur);
 	m->cur = next;
 	m->gen++;
-	/* A new model deserves a fresh start of the back-off. */
-	m->young_deaths = 0;
-	m->backoff = 0;
-	m->spawn_at = 0;
+	/* A new model deserves a fresh start of the back-off (the
+	 * workers'; the runner does not serve the model). */
+	memset(&m->bo, 0, sizeof(m->bo));
 	stats_reload(m->cur.cfg.stats, true, m->gen, NULL);
 	log_model("reload: rolling restart with", &m->cur, m->gen);
 }
@@ -391,11 +506,17 @@ stop(struct master *m, int sig, long long now)
 	for (size_t i = 0; i < MAX_SLOTS; i++)
 		if (m->slot[i].state != SLOT_FREE)
 			kill(m->slot[i].pid, SIGTERM);
+	/* The runner drops the chunk in hand: it is done again by the
+	 * next runner, never committed half. */
+	if (m->runner.pid != 0)
+		kill(m->runner.pid, SIGTERM);
 }
 
 static bool
 any_worker(const struct master *m)
 {
+	if (m->runner.pid != 0)
+		return true;
 	for (size_t i = 0; i < MAX_SLOTS; i++)
 		if (m->slot[i].state != SLOT_FREE)
 			return true;
@@ -413,6 +534,12 @@ force(struct master *m)
 			"%d ms: SIGKILL\n", (long)m->slot[i].pid,
 			MASTER_STOP_TIMEOUT_MS);
 		kill(m->slot[i].pid, SIGKILL);
+	}
+	if (m->runner.pid != 0) {
+		fprintf(stderr, LOG_PREFIX "batch runner %ld did not stop "
+			"within %d ms: SIGKILL\n", (long)m->runner.pid,
+			MASTER_STOP_TIMEOUT_MS);
+		kill(m->runner.pid, SIGKILL);
 	}
 	m->stop_at = util_clock_ms() + MASTER_STOP_TIMEOUT_MS;
 }
@@ -460,8 +587,8 @@ master_run(struct app *app, const struct master_config *mc)
 		app_free(&m.cur);
 		return 1;
 	}
-	fprintf(stderr, LOG_PREFIX "pid %ld, %u workers\n", (long)m.self,
-		mc->workers);
+	fprintf(stderr, LOG_PREFIX "pid %ld, %u workers%s\n", (long)m.self,
+		mc->workers, mc->runner != NULL ? ", a batch runner" : "");
 	log_model("serving", &m.cur, m.gen);
 	sigemptyset(&set);
 	for (size_t i = 0; i < N_SIGNALS; i++)

@@ -6,7 +6,9 @@
  * the ordinary accept loop on that socket, respawns a worker that dies
  * (with back-off when workers keep dying young), reloads the model on
  * SIGHUP with a rolling restart and stops gracefully on SIGTERM/SIGINT.
- * It never touches FastCGI itself: the accept loop is the callback given
+ * With a registry it also runs the batch-job runner (fcgi/runner.h) in
+ * a process of its own, restarted the same way and stopped with the
+ * workers.  It never touches FastCGI itself: the accept loop is the callback given
  * by fcgi/main.c (serve_fcgi), so this file stays free of fcgiapp.h.
  * doc/SUPERVISION.md describes the behaviour for operators.
  */
@@ -14,6 +16,7 @@
 #define FCGI_MASTER_H
 
 #include "fcgi/app.h"
+#include "fcgi/runner.h"
 
 #define MASTER_MAX_WORKERS 64         /* upper bound for --workers */
 #define MASTER_BACKOFF_MIN_MS 100     /* first delay after a young death */
@@ -33,6 +36,9 @@ struct master_config {
 	int sock;               /* the listening socket, shared by workers */
 	const char *unix_path;  /* its path if we created a unix socket */
 	master_serve_fn serve;
+	/* The batch-job runner to supervise beside the workers; NULL:
+	 * none. */
+	const struct runner_config *runner;
 };
 
 /* Runs the master until SIGTERM or SIGINT.  app is the loaded state of
@@ -42,7 +48,9 @@ struct master_config {
  * fails the reason is logged and the running workers keep serving.
  * Workers block in accept() on the shared socket.  To stop, the master
  * calls listen_begin_drain and then sends SIGTERM: each worker finishes
- * its request, serves what is still queued, and exits.
+ * its request, serves what is still queued, and exits; the runner drops
+ * the chunk in hand and exits.  A reload leaves the runner alone: it
+ * opens the version each job names, not the served model.
  * Returns the exit status for main: 0 after a graceful stop, 1 when the
  * master could not run (signal set-up or fork failed at start).
  * Log lines go to stderr, prefixed "tagifai-fcgi: master:". */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/batch.h"
 #include "fcgi/master.h"
 #include "fcgi/options.h"
 #include "fcgi/route.h"
@@ -50,11 +51,21 @@ options_usage(FILE *f)
 "  --require-auth LIST  close public routes to API keys (TAGIFAI_REQUIRE_AUTH):\n"
 "                       predict (prediction routes, role predict), metrics\n"
 "                       (/metrics, role read); comma-separated\n"
+"  --batch-runner on|off\n"
+"                       with --registry and --workers, the master also\n"
+"                       runs the batch jobs in a process of its own\n"
+"                       (TAGIFAI_BATCH_RUNNER; default on)\n"
+"  --batch-threads N    its tagging threads (TAGIFAI_BATCH_THREADS; %d,\n"
+"                       at most %d)\n"
+"  --batch-nice N       added to its niceness, 0 to %d (TAGIFAI_BATCH_NICE;\n"
+"                       %d)\n"
 "  --help, --version\n",
 		OPTIONS_DEFAULT_BACKLOG, APP_DEFAULT_MAX_BODY,
 		SCHEMA_DEFAULT_MAX_TEXTS, SCHEMA_DEFAULT_MAX_TEXT_CHARS,
 		APP_DEFAULT_MODEL_NAME, APP_DEFAULT_MAX_UPLOAD,
-		SCHEMA_DEFAULT_MAX_BATCH_ITEMS);
+		SCHEMA_DEFAULT_MAX_BATCH_ITEMS,
+		OPTIONS_DEFAULT_BATCH_THREADS, BATCH_MAX_JOBS,
+		OPTIONS_MAX_BATCH_NICE, OPTIONS_DEFAULT_BATCH_NICE);
 }
 
 /* Parses a positive decimal size no larger than max. */
@@ -84,7 +95,16 @@ enum opt_id {
 	OPT_MAX_BODY, OPT_MAX_TEXTS, OPT_MAX_TEXT_CHARS, OPT_HELP,
 	OPT_VERSION, OPT_WORKERS, OPT_ACCESS_LOG, OPT_LOG_FORMAT,
 	OPT_METRICS_DIR, OPT_REGISTRY, OPT_DEFAULT_MODEL, OPT_MAX_UPLOAD,
-	OPT_REQUIRE_AUTH, OPT_MAX_BATCH_ITEMS
+	OPT_REQUIRE_AUTH, OPT_MAX_BATCH_ITEMS, OPT_BATCH_RUNNER,
+	OPT_BATCH_THREADS, OPT_BATCH_NICE
+};
+
+/* --batch-runner before it is resolved against --registry and
+ * --workers. */
+enum batch_mode {
+	BATCH_AUTO = 0,  /* on when both are given */
+	BATCH_ON,        /* on, and an error without them */
+	BATCH_OFF
 };
 
 static const struct option longopts[] = {
@@ -105,6 +125,9 @@ static const struct option longopts[] = {
 	{ "max-upload", required_argument, NULL, OPT_MAX_UPLOAD },
 	{ "require-auth", required_argument, NULL, OPT_REQUIRE_AUTH },
 	{ "max-batch-items", required_argument, NULL, OPT_MAX_BATCH_ITEMS },
+	{ "batch-runner", required_argument, NULL, OPT_BATCH_RUNNER },
+	{ "batch-threads", required_argument, NULL, OPT_BATCH_THREADS },
+	{ "batch-nice", required_argument, NULL, OPT_BATCH_NICE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -129,6 +152,8 @@ static const struct size_opt sizes[] = {
 	  APP_MAX_MAX_UPLOAD },
 	{ OPT_MAX_BATCH_ITEMS, "--max-batch-items", "TAGIFAI_MAX_BATCH_ITEMS",
 	  OPTIONS_MAX_BATCH_ITEMS },
+	{ OPT_BATCH_THREADS, "--batch-threads", "TAGIFAI_BATCH_THREADS",
+	  BATCH_MAX_JOBS },
 };
 
 static size_t *
@@ -138,6 +163,7 @@ size_target(int id, struct options *o, size_t *backlog)
 	case OPT_MAX_BODY: return &o->cfg.max_body;
 	case OPT_MAX_UPLOAD: return &o->cfg.max_upload;
 	case OPT_WORKERS: return &o->workers;
+	case OPT_BATCH_THREADS: return &o->batch_threads;
 	case OPT_MAX_TEXTS: return &o->cfg.limits.value[SCHEMA_LIMIT_TEXTS];
 	case OPT_MAX_TEXT_CHARS:
 		return &o->cfg.limits.value[SCHEMA_LIMIT_TEXT_CHARS];
@@ -165,6 +191,40 @@ log_format(const char *v, bool *json, const char *opt, char *err,
 		return SERVICE_OK;
 	}
 	snprintf(err, err_len, "%s: expected text or json, got '%s'", opt, v);
+	return SERVICE_ERR_USAGE;
+}
+
+/* "on" or "off"; opt names the option or variable for the error. */
+static enum service_status
+batch_mode(const char *v, enum batch_mode *mode, const char **from,
+	   const char *opt, char *err, size_t err_len)
+{
+	if (strcmp(v, "on") == 0 || strcmp(v, "off") == 0) {
+		*mode = v[1] == 'n' ? BATCH_ON : BATCH_OFF;
+		*from = opt;
+		return SERVICE_OK;
+	}
+	snprintf(err, err_len, "%s: expected on or off, got '%s'", opt, v);
+	return SERVICE_ERR_USAGE;
+}
+
+/* A niceness increment: 0 to OPTIONS_MAX_BATCH_NICE. */
+static enum service_status
+batch_nice(const char *v, int *out, const char *opt, char *err,
+	   size_t err_len)
+{
+	if (v[0] >= '0' && v[0] <= '9' &&
+	    (v[1] == '\0' || (v[0] == '1' && v[1] >= '0' && v[1] <= '9' &&
+			      v[2] == '\0'))) {
+		int n = atoi(v);
+
+		if (n <= OPTIONS_MAX_BATCH_NICE) {
+			*out = n;
+			return SERVICE_OK;
+		}
+	}
+	snprintf(err, err_len, "%s: expected a number from 0 to %d, got '%s'",
+		 opt, OPTIONS_MAX_BATCH_NICE, v);
 	return SERVICE_ERR_USAGE;
 }
 
@@ -197,9 +257,11 @@ require_auth(const char *list, unsigned *out, const char *what, char *err,
 
 /* The defaults, then the environment. */
 static enum service_status
-defaults(struct options *o, size_t *backlog, char *err, size_t err_len)
+defaults(struct options *o, size_t *backlog, enum batch_mode *batch,
+	 const char **batch_from, char *err, size_t err_len)
 {
 	struct app_config *c = &o->cfg;
+	const char *v;
 
 	memset(o, 0, sizeof(*o));
 	c->model_path = env_str("TAGIFAI_MODEL", OPTIONS_DEFAULT_MODEL);
@@ -220,12 +282,22 @@ defaults(struct options *o, size_t *backlog, char *err, size_t err_len)
 	if (log_format(env_str("TAGIFAI_LOG_FORMAT", "text"), &c->log_json,
 		       "TAGIFAI_LOG_FORMAT", err, err_len) != SERVICE_OK)
 		return SERVICE_ERR_USAGE;
+	*batch = BATCH_AUTO;
+	v = env_str("TAGIFAI_BATCH_RUNNER", NULL);
+	if (v != NULL && batch_mode(v, batch, batch_from,
+				    "TAGIFAI_BATCH_RUNNER", err,
+				    err_len) != SERVICE_OK)
+		return SERVICE_ERR_USAGE;
+	o->batch_nice = OPTIONS_DEFAULT_BATCH_NICE;
+	v = env_str("TAGIFAI_BATCH_NICE", NULL);
+	if (v != NULL && batch_nice(v, &o->batch_nice, "TAGIFAI_BATCH_NICE",
+				    err, err_len) != SERVICE_OK)
+		return SERVICE_ERR_USAGE;
+	o->batch_threads = OPTIONS_DEFAULT_BATCH_THREADS;
 	schema_limits_default(&c->limits);
 	*backlog = OPTIONS_DEFAULT_BACKLOG;
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		const char *v = sizes[i].env ? env_str(sizes[i].env, NULL)
-					     : NULL;
-
+		v = sizes[i].env ? env_str(sizes[i].env, NULL) : NULL;
 		/* The variable's name is the one to fix. */
 		if (v != NULL &&
 		    parse_size(sizes[i].env, v, sizes[i].max,
@@ -259,10 +331,13 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 	      size_t err_len)
 {
 	struct app_config *c = &o->cfg;
+	enum batch_mode batch;
+	const char *batch_from = NULL;  /* who said on or off */
 	size_t backlog;
 	int ch;
 
-	if (defaults(o, &backlog, err, err_len) != SERVICE_OK)
+	if (defaults(o, &backlog, &batch, &batch_from, err, err_len) !=
+	    SERVICE_OK)
 		return SERVICE_ERR_USAGE;
 	optind = 0;   /* glibc: start afresh, even after an earlier parse */
 	opterr = 0;   /* errors are reported through err */
@@ -294,6 +369,17 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 			    SERVICE_OK)
 				return SERVICE_ERR_USAGE;
 			break;
+		case OPT_BATCH_RUNNER:
+			if (batch_mode(optarg, &batch, &batch_from,
+				       "--batch-runner", err, err_len) !=
+			    SERVICE_OK)
+				return SERVICE_ERR_USAGE;
+			break;
+		case OPT_BATCH_NICE:
+			if (batch_nice(optarg, &o->batch_nice, "--batch-nice",
+				       err, err_len) != SERVICE_OK)
+				return SERVICE_ERR_USAGE;
+			break;
 		case OPT_WWW: c->www_dir = optarg; break;
 		case OPT_PREFIX: c->prefix = optarg; break;
 		case OPT_HELP: o->action = OPTIONS_HELP; return SERVICE_OK;
@@ -321,6 +407,16 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 			 "^[a-z0-9][a-z0-9-]{0,62}$", c->default_model);
 		return SERVICE_ERR_USAGE;
 	}
+	/* Only the master supervises a runner, and it needs jobs to run. */
+	if (batch == BATCH_ON &&
+	    (c->registry_dir == NULL || o->workers == 0)) {
+		snprintf(err, err_len, "%s on needs --registry and "
+			 "--workers (without them run `tagifai batch-runner "
+			 "--registry DIR`)", batch_from);
+		return SERVICE_ERR_USAGE;
+	}
+	o->batch_runner = batch != BATCH_OFF && c->registry_dir != NULL &&
+			  o->workers > 0;
 	c->backlog = (int)backlog;
 	return SERVICE_OK;
 }

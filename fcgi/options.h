@@ -26,6 +26,9 @@
 #define OPTIONS_MAX_TEXT_CHARS 10000000    /* --max-text-chars */
 #define OPTIONS_MAX_BATCH_ITEMS 100000000  /* --max-batch-items */
 #define OPTIONS_ERR_MAX 256                /* an error sentence */
+#define OPTIONS_DEFAULT_BATCH_THREADS 1    /* --batch-threads */
+#define OPTIONS_DEFAULT_BATCH_NICE 10      /* --batch-nice */
+#define OPTIONS_MAX_BATCH_NICE 19          /* the lowest priority */
 
 enum options_action {
 	OPTIONS_SERVE = 0,
@@ -39,6 +42,12 @@ struct options {
 	/* --metrics-dir: the directory of the counters shared by processes
 	 * started by someone else (fcgi/stats.h); NULL: none. */
 	const char *metrics_dir;
+	/* The batch-job runner the master supervises beside its workers
+	 * (fcgi/runner.h): --batch-runner, on by default when there are a
+	 * --registry and --workers, resolved to false without them. */
+	bool batch_runner;
+	size_t batch_threads;       /* its tagging threads */
+	int batch_nice;             /* added to its niceness, 0..19 */
 	enum options_action action;
 	/* With SERVICE_ERR_USAGE: the usage goes to stderr after the error
 	 * (an unknown option, not a bad value). */

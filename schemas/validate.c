@@ -98,8 +98,8 @@ problem(struct vctx *v, const struct validate_loc *loc, const char *msg,
 
 /* Hands an accepted value to the sink. */
 static void
-deliver(struct vctx *v, const struct validate_loc *loc, const char *s, size_t len,
-       bool string)
+deliver(struct vctx *v, const struct validate_loc *loc, const char *s,
+	size_t len, bool string)
 {
 	const struct validate_sink *k = v->sink;
 

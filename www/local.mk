@@ -9,6 +9,8 @@
 # the install paths into www/examples/, which `make install` copies to
 # $(deployexamplesdir).  The installed examples expect:
 #   $(sbindir)/tagifai-fcgi                       the server (fcgi/local.mk)
+#   $(bindir)/tagifai                             the tool: the batch-job runner
+#                                                 (tagifai-batch-runner.service)
 #   $(pkgdatadir)/models/default.tagifai          the default model (below)
 #   $(pkgdatadir)/www                             static pages (below)
 #   $(TAGIFAI_RUNDIR)                             sockets, pid files, logs
@@ -22,7 +24,7 @@
 DEPLOY_TEMPLATES = www/conf/lighttpd.conf www/conf/nginx.conf www/error_pages.sh \
 	www/conf/apache-fcgid.conf www/conf/apache-proxy-fcgi.conf \
 	www/conf/htaccess www/systemd/tagifai-fcgi.socket \
-	www/systemd/tagifai-fcgi.service
+	www/systemd/tagifai-fcgi.service www/systemd/tagifai-batch-runner.service
 EXTRA_DIST += $(DEPLOY_TEMPLATES) www/serve.sh
 
 # Values written into the installed examples.
@@ -40,7 +42,8 @@ deployexamplesdir = $(pkgdatadir)/examples
 deployexamples_DATA = www/examples/lighttpd.conf www/examples/nginx.conf \
 	www/examples/apache-fcgid.conf www/examples/apache-proxy-fcgi.conf \
 	www/examples/htaccess www/examples/tagifai-fcgi.socket \
-	www/examples/tagifai-fcgi.service
+	www/examples/tagifai-fcgi.service \
+	www/examples/tagifai-batch-runner.service
 CLEANFILES += $(deployexamples_DATA)
 
 # The default model, where tagifai-fcgi looks when no --model is given
@@ -50,6 +53,7 @@ dist_deploymodels_DATA = models/default.tagifai
 
 deploy_edit = $(MKDIR_P) $(@D) && rm -f $@ $@.tmp && sed \
 	-e 's|@SBINDIR@|$(sbindir)|g' \
+	-e 's|@BINDIR@|$(bindir)|g' \
 	-e 's|@PKGDATADIR@|$(pkgdatadir)|g' \
 	-e 's|@MODEL@|$(pkgdatadir)/models/default.tagifai|g' \
 	-e 's|@WWWDIR@|$(pkgdatadir)/www|g' \
@@ -98,6 +102,8 @@ www/examples/tagifai-fcgi.socket: $(srcdir)/www/systemd/tagifai-fcgi.socket Make
 	$(AM_V_GEN)$(deploy_edit) $(srcdir)/www/systemd/tagifai-fcgi.socket > $@.tmp && mv $@.tmp $@
 www/examples/tagifai-fcgi.service: $(srcdir)/www/systemd/tagifai-fcgi.service Makefile
 	$(AM_V_GEN)$(deploy_edit) $(srcdir)/www/systemd/tagifai-fcgi.service > $@.tmp && mv $@.tmp $@
+www/examples/tagifai-batch-runner.service: $(srcdir)/www/systemd/tagifai-batch-runner.service Makefile
+	$(AM_V_GEN)$(deploy_edit) $(srcdir)/www/systemd/tagifai-batch-runner.service > $@.tmp && mv $@.tmp $@
 
 # make serve [PORT=N]: the built server behind lighttpd on
 # http://127.0.0.1:$(PORT) (default 8000), in the foreground until Ctrl-C.

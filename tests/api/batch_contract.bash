@@ -132,6 +132,56 @@ batch_ndjson() {
 	expect_jq '.data.prediction.job_id == $j' --arg j "$job"
 }
 
+# Every project of projects.csv (the issue's example: id, title +
+# description) as one NDJSON job; every stored answer, page by page and
+# by id, is byte for byte what version 1 answers live for the same text.
+batch_projects() {
+	local job
+	"$PYTHON3" - "$SHARED_DIR/data/tagifai/projects.csv" > "$BATS_TEST_TMPDIR/projects.ndjson" <<'PY' || return 1
+import csv, json, sys
+for row in csv.DictReader(open(sys.argv[1], newline="")):
+    print(json.dumps({"id": row["id"], "text": row["title"] + " " + row["description"]}))
+PY
+	http POST "$1/batch-jobs?model=tagifai&version=1" -H 'Content-Type: application/x-ndjson' \
+		--data-binary "@$BATS_TEST_TMPDIR/projects.ndjson" && expect_status 202 || return 1
+	job=$(jq -r .data.job.id "$RESP_BODY")
+	expect_jq '.data.job.items_total == $n' --argjson n "$(wc -l < "$BATS_TEST_TMPDIR/projects.ndjson")" &&
+	batch_wait "$1" "$job" || return 1
+	"$PYTHON3" - "$1" "$job" "$BATS_TEST_TMPDIR/projects.ndjson" <<'PY' || { bad "stored answers differ"; return 1; }
+import json, re, sys, urllib.parse, urllib.request
+base, job, path = sys.argv[1:4]
+items = [json.loads(line) for line in open(path)]
+key = {"Authorization": "Bearer " + __import__("os").environ["API_KEY"]}
+pat = re.compile(rb'"predicted_tag":"[^"]*","probabilities":\{[^}]*\}')
+def get(url, body=None):
+    h = dict(key)
+    if body is not None:
+        h["Content-Type"] = "application/json"
+    req = urllib.request.Request(url, data=body, headers=h)
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return r.read(), r.headers
+stored, ids = [], []
+for off in range(0, len(items), 1000):
+    raw, _ = get("%s/batch-jobs/%s/predictions?offset=%d&limit=1000" % (base, job, off))
+    stored += pat.findall(raw)
+    ids += [p["id"] for p in json.loads(raw)["data"]["predictions"]]
+assert ids == [i["id"] for i in items], "the pages are not in input order"
+live = []
+for k in range(0, len(items), 50):
+    body = json.dumps({"texts": [{"text": i["text"]} for i in items[k:k + 50]]}).encode()
+    raw, _ = get(base + "/models/tagifai/versions/1/predict", body)
+    live += pat.findall(raw)
+assert len(stored) == len(live) == len(items), (len(stored), len(live))
+bad = [items[n]["id"] for n in range(len(items)) if stored[n] != live[n]]
+assert not bad, "items %s differ" % bad[:5]
+for n in range(0, len(items), 97):
+    raw, h = get(base + "/predictions/" + urllib.parse.quote(items[n]["id"], safe=""))
+    assert h["X-Prediction-Source"] == "batch"
+    assert pat.findall(raw) == [live[n]], items[n]["id"]
+print("%d stored answers equal the live ones" % len(items))
+PY
+}
+
 # Every problem of a body in one 422, FastAPI's shape.
 batch_invalid() {
 	post_json "$1/batch-jobs" '{"version":"one","items":[

@@ -22,7 +22,7 @@ setup_file() {
 	API_KEY=$(stack_admin_key "$REG_DIR")
 	READ_KEY=$(stack_admin_key "$REG_DIR" reader read)
 	DEPLOY_KEY=$(stack_admin_key "$REG_DIR" deployer deploy)
-	MAX_BATCH_ITEMS=50
+	MAX_BATCH_ITEMS=1000
 	export API_KEY READ_KEY DEPLOY_KEY REG_DIR MAX_BATCH_ITEMS
 	CONF_PORT=$port CONF_RUNDIR=$(stack_rundir run) CONF_SBINDIR=$(stack_sbindir) \
 	CONF_MODEL=$(stack_model) CONF_WWWDIR=$TEST_WWW CONF_REGISTRY=$REG_DIR \
@@ -47,6 +47,7 @@ teardown_file() {
 @test "batch lighttpd: predictions pages in input order; offset and limit checked, every problem listed" { batch_pages "$BASE"; }
 @test "batch lighttpd: GET /predictions/{item-id} answers byte for byte what the version predicts live" { batch_by_id "$BASE"; }
 @test "batch lighttpd: an NDJSON body, the model and version in the query" { batch_ndjson "$BASE/api"; }
+@test "batch lighttpd: every project of projects.csv as one job: stored answers equal live ones, by page and by id" { batch_projects "$BASE"; }
 @test "batch lighttpd: every problem of a body in one 422, JSON and NDJSON; --max-batch-items" { batch_invalid "$BASE"; }
 @test "batch lighttpd: 401, 403, 404, 405, 409, 413, 415; a body above --max-body is accepted" { batch_refused "$BASE"; }
 @test "batch lighttpd: a stored answer is stale after an activation; the newest job wins" { batch_stale "$BASE"; }

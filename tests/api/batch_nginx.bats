@@ -25,7 +25,7 @@ setup_file() {
 	API_KEY=$(stack_admin_key "$REG_DIR")
 	READ_KEY=$(stack_admin_key "$REG_DIR" reader read)
 	DEPLOY_KEY=$(stack_admin_key "$REG_DIR" deployer deploy)
-	MAX_BATCH_ITEMS=50
+	MAX_BATCH_ITEMS=1000
 	export API_KEY READ_KEY DEPLOY_KEY REG_DIR MAX_BATCH_ITEMS
 	CONF_PORT=$port CONF_RUNDIR=$run CONF_SBINDIR=$(stack_sbindir) \
 	CONF_MODEL=$model CONF_WWWDIR=$TEST_WWW \
@@ -51,6 +51,7 @@ teardown_file() {
 @test "batch nginx: predictions pages in input order; offset and limit checked, every problem listed" { batch_pages "$BASE"; }
 @test "batch nginx: GET /predictions/{item-id} answers byte for byte what the version predicts live" { batch_by_id "$BASE"; }
 @test "batch nginx: an NDJSON body, the model and version in the query" { batch_ndjson "$BASE/api"; }
+@test "batch nginx: every project of projects.csv as one job: stored answers equal live ones, by page and by id" { batch_projects "$BASE"; }
 @test "batch nginx: every problem of a body in one 422, JSON and NDJSON; --max-batch-items" { batch_invalid "$BASE"; }
 @test "batch nginx: 401, 403, 404, 405, 409, 413, 415; a body above --max-body is accepted" { batch_refused "$BASE"; }
 @test "batch nginx: a stored answer is stale after an activation; the newest job wins" { batch_stale "$BASE"; }

@@ -9,7 +9,7 @@
 load lib
 
 EXAMPLES="lighttpd.conf nginx.conf apache-fcgid.conf apache-proxy-fcgi.conf htaccess
-tagifai-fcgi.socket tagifai-fcgi.service"
+tagifai-fcgi.socket tagifai-fcgi.service tagifai-batch-runner.service"
 
 @test "examples: every template is rendered into www/examples" {
 	local f
@@ -36,6 +36,8 @@ tagifai-fcgi.socket tagifai-fcgi.service"
 	grep -Eq 'FcgidWrapper "/[^"]*/tagifai-fcgi --max-body [0-9]+"' "$ex/apache-fcgid.conf"
 	grep -Eq '^ExecStart=/[^ ]*/tagifai-fcgi --workers [0-9]+ --model /[^ ]*/models/default.tagifai --www /[^ ]*/www --max-body [0-9]+$' "$ex/tagifai-fcgi.service"
 	grep -Eq '^ListenStream=/[^ ]*/tagifai.sock$' "$ex/tagifai-fcgi.socket"
+	grep -Eq '^ExecStart=/[^ ]*/bin/tagifai batch-runner --registry /[^ ]*/registry --threads [0-9]+ --nice 0$' "$ex/tagifai-batch-runner.service"
+	grep -Eq '^ReadWritePaths=/[^ ]*/registry$' "$ex/tagifai-batch-runner.service"
 	grep -Eq 'server unix:/[^ ]*/tagifai.sock;' "$ex/nginx.conf"
 }
 
@@ -46,6 +48,23 @@ tagifai-fcgi.socket tagifai-fcgi.service"
 	grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$top_srcdir/www/systemd/tagifai-fcgi.service"
 	grep -qx 'KillMode=mixed' "$top_srcdir/www/systemd/tagifai-fcgi.service"
 	grep -qx 'TimeoutStopSec=35' "$top_srcdir/www/systemd/tagifai-fcgi.service"
+}
+
+@test "examples: the batch-runner service is restarted always, nice'd, and writes only the registry" {
+	local u=$top_srcdir/www/systemd/tagifai-batch-runner.service
+	grep -qx 'Restart=always' "$u"
+	grep -qx 'Nice=10' "$u"
+	grep -qx 'ProtectSystem=strict' "$u"
+	grep -qx 'ReadWritePaths=@REGISTRY@' "$u"
+	grep -qx 'NoNewPrivileges=yes' "$u"
+	if command -v systemd-analyze > /dev/null; then
+		# Only the missing binary and manual pages may be reported.
+		run systemd-analyze verify "$top_builddir/www/examples/tagifai-batch-runner.service"
+		if echo "$output" | grep -v -e 'is not executable' -e "Command 'man " | grep -q .; then
+			echo "$output" >&2
+			return 1
+		fi
+	fi
 }
 
 @test "examples: the lighttpd example passes lighttpd -tt" {

@@ -40,6 +40,13 @@ EXTRA_DIST += $(SUPERVISE_API_TESTS) tests/api/supervise.bash \
 	tests/api/fcgi_inflight.py bench/soak.sh doc/SUPERVISION.md \
 	tests/api/prom_check.py doc/grafana-dashboard.json
 
+# The batch-job runner (issue 13): supervised by the master
+# (fcgi/runner.c) and standalone (`tagifai batch-runner`): kill -9 mid-job,
+# random kills, two runners on one registry, a deleted version, the stop.
+BATCH_OPS_API_TESTS = tests/api/batch_supervise.bats
+TESTS += $(BATCH_OPS_API_TESTS)
+EXTRA_DIST += $(BATCH_OPS_API_TESTS) tests/api/batch_check.py
+
 soak: $(sbin_PROGRAMS) $(bin_PROGRAMS)
 	SHARED_DIR='$(SHARED_DIR)' LIGHTTPD='$(LIGHTTPD)' \
 	TAGIFAI_FCGI='$(abs_top_builddir)/tagifai-fcgi' \

@@ -355,7 +355,7 @@ cgi_no_length() {
 @test "GET /openapi.json describes every API route with its tags" {
 	cgi GET /openapi.json
 	[ "$status_code" = 200 ]
-	[ "$(jq_ 'sorted(d["paths"])')" = '["/", "/args", "/args/{arg}", "/health/live", "/health/ready", "/models", "/models/{model-name}", "/models/{model-name}/activations", "/models/{model-name}/active-version", "/models/{model-name}/predict", "/models/{model-name}/versions", "/models/{model-name}/versions/{version}", "/models/{model-name}/versions/{version}/predict", "/performance", "/predict", "/users", "/users/me", "/users/{user-name}", "/users/{user-name}/api-keys", "/users/{user-name}/api-keys/{key-id}"]' ]
+	[ "$(jq_ 'sorted(d["paths"])')" = '["/", "/args", "/args/{arg}", "/batch-jobs", "/batch-jobs/{job-id}", "/batch-jobs/{job-id}/predictions", "/health/live", "/health/ready", "/models", "/models/{model-name}", "/models/{model-name}/activations", "/models/{model-name}/active-version", "/models/{model-name}/predict", "/models/{model-name}/versions", "/models/{model-name}/versions/{version}", "/models/{model-name}/versions/{version}/predict", "/performance", "/predict", "/predictions/{item-id}", "/users", "/users/me", "/users/{user-name}", "/users/{user-name}/api-keys", "/users/{user-name}/api-keys/{key-id}"]' ]
 	[ "$(jq_ 'd["info"]["title"]')" = "TagIfAI - Made With ML" ]
 	# the management routes carry the bearer scheme (Swagger UI's Authorize)
 	[ "$(jq_ 'd["paths"]["/models"]["post"]["security"]')" = '[{"APIKey": []}]' ]

@@ -214,6 +214,30 @@ for path, ops in d["paths"].items():
 	expect_401
 }
 
+@test "users: GET /predictions/{item-id} is gated like /predict; the batch routes need read or deploy" {
+	local pk rk dk
+	pk=$("$TOOL" users create p2 --role predict --registry "$REG" --quiet)
+	rk=$("$TOOL" users create r2 --role read --registry "$REG" --quiet)
+	dk=$("$TOOL" users create d2 --role deploy --registry "$REG" --quiet)
+	as "" GET /predictions/nothing-stored
+	[ "$status_code" = 404 ]
+	SERVICE_ARGS="--registry $REG --require-auth predict"
+	as "" GET /predictions/nothing-stored
+	expect_401
+	as "$rk" GET /predictions/nothing-stored
+	[ "$status_code" = 403 ]
+	as "$pk" GET /predictions/nothing-stored
+	[ "$status_code" = 404 ]
+	SERVICE_ARGS="--registry $REG"
+	as "$dk" POST /batch-jobs '{"items":[{"id":"1","text":"x"}]}'
+	[ "$status_code" = 202 ]
+	as "$rk" POST /batch-jobs '{"items":[{"id":"1","text":"x"}]}'
+	[ "$status_code" = 403 ]
+	as "$rk" GET /batch-jobs
+	[ "$status_code" = 200 ]
+	[ "$(jq_ 'd["data"]["jobs"][0]["submitted_by"]')" = d2 ]
+}
+
 @test "users: hostile Authorization headers are 401, never 500" {
 	local big bin
 	big="Bearer $(head -c 100000 /dev/zero | tr '\0' a)"

@@ -9,7 +9,8 @@
 # compiler: tests/fuzz_regress.test.
 FUZZ_CC = clang
 FUZZ_SECONDS = 60
-FUZZ_TARGETS = fuzz_clean fuzz_artifact fuzz_csv fuzz_validate fuzz_request
+FUZZ_TARGETS = fuzz_clean fuzz_artifact fuzz_csv fuzz_validate fuzz_request \
+	fuzz_batch
 FUZZ_LIBS = $(CJSON_LIBS) $(UTF8PROC_LIBS) $(CSV_LIBS) $(STEMMER_LIBS) \
 	$(XXHASH_LIBS) $(SQLITE_LIBS) $(SODIUM_LIBS) -lm
 
@@ -36,7 +37,7 @@ clean-fuzz:
 # that feeds it files (tests/fuzz/fuzz_common.c).
 FUZZ_REPLAY_BINS = tests/fuzz/replay_clean tests/fuzz/replay_artifact \
 	tests/fuzz/replay_csv tests/fuzz/replay_validate \
-	tests/fuzz/replay_request
+	tests/fuzz/replay_request tests/fuzz/replay_batch
 check_PROGRAMS += $(FUZZ_REPLAY_BINS)
 FUZZ_REPLAY_CFLAGS = $(AM_CFLAGS) -DFUZZ_REPLAY $(CJSON_CFLAGS)
 FUZZ_REPLAY_CORE = $(CORE_LIBS)
@@ -64,6 +65,12 @@ tests_fuzz_replay_request_CFLAGS = $(FUZZ_REPLAY_CFLAGS) \
 tests_fuzz_replay_request_LDADD = fcgi/libservice.a $(SCHEMAS_LIBS) \
 	$(STORE_LIBS)
 
+tests_fuzz_replay_batch_SOURCES = tests/fuzz/fuzz_batch.c \
+	tests/fuzz/fuzz_common.c tests/fuzz/fuzz_common.h
+tests_fuzz_replay_batch_CFLAGS = $(FUZZ_REPLAY_CFLAGS)
+tests_fuzz_replay_batch_LDADD = fcgi/libservice.a $(SCHEMAS_LIBS) \
+	$(STORE_LIBS)
+
 # make_seeds writes the tiny artifacts of corpus/fuzz_artifact/.
 check_PROGRAMS += tests/fuzz/make_seeds
 tests_fuzz_make_seeds_SOURCES = tests/fuzz/make_seeds.c \
@@ -72,6 +79,7 @@ tests_fuzz_make_seeds_LDADD = $(FUZZ_REPLAY_CORE)
 
 EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/fuzz_clean.c tests/fuzz/fuzz_artifact.c \
 	tests/fuzz/fuzz_csv.c tests/fuzz/fuzz_validate.c \
-	tests/fuzz/fuzz_request.c tests/fuzz/make_seeds.c \
+	tests/fuzz/fuzz_request.c tests/fuzz/fuzz_batch.c \
+	tests/fuzz/make_seeds.c \
 	tests/fuzz/make_corpus.py tests/fuzz/corpus \
 	tests/fuzz/regress

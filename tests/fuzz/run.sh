@@ -28,7 +28,7 @@ if [ -z "${DRAGONBOX_CFLAGS:-}" ]; then
 	done
 fi
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
-FUZZ_TARGETS=${FUZZ_TARGETS:-"fuzz_clean fuzz_artifact fuzz_csv fuzz_validate fuzz_request"}
+FUZZ_TARGETS=${FUZZ_TARGETS:-"fuzz_clean fuzz_artifact fuzz_csv fuzz_validate fuzz_request fuzz_batch"}
 FUZZ_EXTRA_CFLAGS=${FUZZ_EXTRA_CFLAGS:-}
 FUZZ_LIBS=${FUZZ_LIBS:-"-lcjson -lutf8proc -lcsv -lxxhash -lsqlite3 -lsodium -lm"}
 FUZZ_ARGS=${FUZZ_ARGS:-}
@@ -46,7 +46,7 @@ core/clean_stopwords.c core/ngram.c core/artifact_format.c
 core/artifact_write.c core/artifact_read.c core/vectorizer.c
 core/classifier.c core/model.c"
 schemas="schemas/pyjson.c schemas/predict_schema.c schemas/registry_schema.c
-schemas/validate.c schemas/openapi.c"
+schemas/batch_schema.c schemas/validate.c schemas/openapi.c"
 # The service library's sources come from the build (FUZZ_FCGI_SOURCES:
 # fcgi/libservice.a and store/libstore.a as fcgi/local.mk and
 # store/local.mk list them), so a new file there is fuzzed too.
@@ -61,6 +61,7 @@ sources() {
 	fuzz_csv) echo "$core_infer core/csv_reader.c" ;;
 	fuzz_validate) echo "$core_infer $schemas" ;;
 	fuzz_request) echo "$core_infer $schemas $fcgi" ;;
+	fuzz_batch) echo "$core_infer $schemas $fcgi" ;;
 	*) echo "run.sh: unknown harness $1" >&2; exit 2 ;;
 	esac
 }
@@ -71,6 +72,7 @@ max_len() {
 	fuzz_csv) echo 8192 ;;
 	fuzz_validate) echo 8192 ;;
 	fuzz_request) echo 8192 ;;
+	fuzz_batch) echo 8192 ;;
 	esac
 }
 # Extra libFuzzer flags: the request log goes to stderr; close it (the

@@ -47,7 +47,8 @@ problems(const struct response *res)
 
 		if (out[0] != '\0')
 			strcat(out, "|");
-		if (loc != NULL && strlen(out) + strlen(loc) + 80 < sizeof(out)) {
+		if (loc != NULL &&
+		    strlen(out) + strlen(loc) + 80 < sizeof(out)) {
 			strcat(out, loc);
 			strcat(out, " ");
 			strcat(out, cJSON_GetStringValue(cJSON_GetObjectItem(e,

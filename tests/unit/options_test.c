@@ -17,6 +17,7 @@ static const char *const env_names[] = {
 	"TAGIFAI_MAX_TEXT_CHARS", "TAGIFAI_ACCESS_LOG", "TAGIFAI_LOG_FORMAT",
 	"TAGIFAI_METRICS_DIR", "TAGIFAI_REGISTRY", "TAGIFAI_DEFAULT_MODEL",
 	"TAGIFAI_MAX_UPLOAD", "TAGIFAI_REQUIRE_AUTH", "TAGIFAI_MAX_BATCH_ITEMS",
+	"TAGIFAI_BATCH_RUNNER", "TAGIFAI_BATCH_THREADS", "TAGIFAI_BATCH_NICE",
 };
 
 static void
@@ -266,6 +267,78 @@ registry_options_should_parse(void)
 }
 
 static void
+batch_runner_options_should_parse(void)
+{
+	struct options o;
+	char err[OPTIONS_ERR_MAX];
+
+	clear_env();
+	tap_ok(parse(&o, err, NULL) == SERVICE_OK && !o.batch_runner &&
+	       o.batch_threads == OPTIONS_DEFAULT_BATCH_THREADS &&
+	       o.batch_nice == OPTIONS_DEFAULT_BATCH_NICE,
+	       "no runner without a registry; 1 thread, nice 10 by default");
+	tap_ok(parse(&o, err, "--registry", "/r", "--workers", "2", NULL) ==
+	       SERVICE_OK && o.batch_runner,
+	       "--registry and --workers start a runner by default");
+	tap_ok(parse(&o, err, "--registry", "/r", NULL) == SERVICE_OK &&
+	       !o.batch_runner && parse(&o, err, "--workers", "2", NULL) ==
+	       SERVICE_OK && !o.batch_runner,
+	       "no runner without the master or without a registry");
+	tap_ok(parse(&o, err, "--registry", "/r", "--workers", "2",
+		     "--batch-runner", "off", NULL) == SERVICE_OK &&
+	       !o.batch_runner, "--batch-runner off");
+	tap_ok(parse(&o, err, "--registry", "/r", "--workers", "2",
+		     "--batch-runner", "on", "--batch-threads", "4",
+		     "--batch-nice", "0", NULL) == SERVICE_OK &&
+	       o.batch_runner && o.batch_threads == 4 && o.batch_nice == 0,
+	       "--batch-runner on, --batch-threads 4, --batch-nice 0");
+	tap_ok(parse(&o, err, "--registry", "/r", "--batch-runner", "on",
+		     NULL) == SERVICE_ERR_USAGE &&
+	       strstr(err, "--batch-runner on needs --registry and "
+		      "--workers") != NULL,
+	       "--batch-runner on without --workers is an error: %s", err);
+	setenv("TAGIFAI_BATCH_RUNNER", "off", 1);
+	setenv("TAGIFAI_BATCH_THREADS", "3", 1);
+	setenv("TAGIFAI_BATCH_NICE", "19", 1);
+	tap_ok(parse(&o, err, "--registry", "/r", "--workers", "2", NULL) ==
+	       SERVICE_OK && !o.batch_runner && o.batch_threads == 3 &&
+	       o.batch_nice == 19, "TAGIFAI_BATCH_RUNNER, _THREADS, _NICE");
+	tap_ok(parse(&o, err, "--registry", "/r", "--workers", "2",
+		     "--batch-runner", "on", "--batch-threads", "2",
+		     "--batch-nice", "5", NULL) == SERVICE_OK &&
+	       o.batch_runner && o.batch_threads == 2 && o.batch_nice == 5,
+	       "the options win over the environment");
+	setenv("TAGIFAI_BATCH_RUNNER", "on", 1);
+	tap_ok(parse(&o, err, NULL) == SERVICE_ERR_USAGE &&
+	       strstr(err, "TAGIFAI_BATCH_RUNNER on needs") != NULL,
+	       "the variable is named when it asks for the impossible: %s",
+	       err);
+	setenv("TAGIFAI_BATCH_RUNNER", "yes", 1);
+	tap_ok(parse(&o, err, NULL) == SERVICE_ERR_USAGE &&
+	       strstr(err, "TAGIFAI_BATCH_RUNNER: expected on or off") !=
+	       NULL, "TAGIFAI_BATCH_RUNNER is on or off: %s", err);
+	clear_env();
+	tap_ok(parse(&o, err, "--batch-runner", "1", NULL) ==
+	       SERVICE_ERR_USAGE &&
+	       strstr(err, "--batch-runner: expected on or off") != NULL,
+	       "--batch-runner is on or off: %s", err);
+	tap_ok(parse(&o, err, "--batch-threads", "64", NULL) == SERVICE_OK &&
+	       parse(&o, err, "--batch-threads", "65", NULL) ==
+	       SERVICE_ERR_USAGE && parse(&o, err, "--batch-threads", "0",
+					 NULL) == SERVICE_ERR_USAGE,
+	       "--batch-threads is 1 to 64");
+	tap_ok(parse(&o, err, "--batch-nice", "19", NULL) == SERVICE_OK &&
+	       o.batch_nice == 19 &&
+	       parse(&o, err, "--batch-nice", "20", NULL) ==
+	       SERVICE_ERR_USAGE && parse(&o, err, "--batch-nice", "-1",
+					 NULL) == SERVICE_ERR_USAGE &&
+	       parse(&o, err, "--batch-nice", "05", NULL) ==
+	       SERVICE_ERR_USAGE && parse(&o, err, "--batch-nice", "",
+					 NULL) == SERVICE_ERR_USAGE,
+	       "--batch-nice is 0 to 19 (%s)", err);
+}
+
+static void
 max_batch_items_should_parse(void)
 {
 	struct options o;
@@ -306,5 +379,6 @@ main(void)
 	bad_command_lines_should_be_usage_errors();
 	registry_options_should_parse();
 	max_batch_items_should_parse();
+	batch_runner_options_should_parse();
 	return tap_done();
 }
