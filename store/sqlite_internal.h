@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  * store/sqlite_internal.h - what the files of the SQLite registry share
- * (store/sqlite.c: models, versions, users; store/jobs.c: batch jobs):
- * the connection and the small helpers every statement goes through.
+ * (store/sqlite.c: models, versions, users; store/jobs.c, jobs_run.c and
+ * jobs_read.c: batch jobs): the connection and the small helpers every
+ * statement goes through.
  * Not an interface: nothing outside store/ includes it.
  */
 #ifndef STORE_SQLITE_INTERNAL_H
@@ -33,10 +34,10 @@ struct store {
 	 * first need (a process that never sees a key needs no access). */
 	unsigned char secret[crypto_generichash_KEYBYTES];
 	bool have_secret;
-	/* store/jobs.c's statements kept for the connection's life (the
+	/* The batch jobs' statements kept for the connection's life (the
 	 * hot paths), finalized by store_close; NULL until first use. */
-	sqlite3_stmt *q_prediction;
-	sqlite3_stmt *q_result;      /* one result row */
+	sqlite3_stmt *q_prediction;  /* store/jobs_read.c */
+	sqlite3_stmt *q_result;      /* store/jobs_run.c: one result row */
 	sqlite3_stmt *q_results;     /* ROWS_PER_INSERT result rows */
 };
 
@@ -223,9 +224,9 @@ rows_read(struct store *s, sqlite3_stmt *q, const struct row_type *t,
 }
 
 
-/* store/jobs.c, for store/sqlite.c. */
+/* Batch jobs, for store/sqlite.c. */
 
-/* Finalizes the connection's job statements (store_close). */
+/* Finalizes the connection's job statements (store_close; store/jobs.c). */
 void store_jobs_close(struct store *s);
 
 /* Inside a write transaction: fails the queued and running jobs of
@@ -235,7 +236,8 @@ enum store_status store_jobs_fail_version(struct store *s, const char *name,
 					  long long version, const char *why,
 					  struct store_error *err);
 
-/* Removes the lock files of jobs that have ended (store_gc). */
+/* Removes the lock files of jobs that have ended (store_gc;
+ * store/jobs_run.c, like store_jobs_fail_version). */
 enum store_status store_jobs_gc(struct store *s, struct store_error *err);
 
 #endif
