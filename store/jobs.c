@@ -115,47 +115,42 @@ store_job_get(struct store *s, const char *id, struct store_job *out,
 	return st;
 }
 
+/* read_job fails only for memory. */
+static enum store_status
+job_row(sqlite3_stmt *q, void *row, struct store_error *err)
+{
+	enum store_status st = read_job(q, row);
+
+	return st == STORE_OK ? st : fail(err, st, "out of memory");
+}
+
+static void
+job_row_clear(void *row)
+{
+	store_job_clear(row);
+}
+
+static const struct row_type job_rows = {
+	sizeof(struct store_job), job_row, job_row_clear
+};
+
 enum store_status
 store_job_list(struct store *s, struct store_job **out, size_t *n,
 	       struct store_error *err)
 {
 	sqlite3_stmt *q = NULL;
-	struct store_job *j = NULL;
-	size_t count = 0;
+	void *rows = NULL;
 	enum store_status st;
-	int rc = SQLITE_DONE;
 
 	st = prepare(s, "SELECT " JOB_COLUMNS " FROM jobs ORDER BY seq DESC "
 		     "LIMIT ?1", &q, err);
 	if (st != STORE_OK)
 		return st;
 	sqlite3_bind_int(q, 1, STORE_LIST_MAX);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW && count < STORE_LIST_MAX) {
-		void *grown = realloc(j, (count + 1) * sizeof(*j));
-
-		if (grown == NULL) {
-			st = fail(err, STORE_ERR_NOMEM, "out of memory");
-			goto out;
-		}
-		j = grown;
-		st = read_job(q, &j[count]);
-		count++;
-		if (st != STORE_OK) {
-			st = fail(err, st, "out of memory");
-			goto out;
-		}
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		st = db_fail(s, rc, err);
-out:
-	sqlite3_finalize(q);
-	if (st != STORE_OK) {
-		store_jobs_free(j, count);
-		return st;
-	}
-	*out = j;
-	*n = count;
-	return STORE_OK;
+	st = rows_read(s, q, &job_rows, STORE_LIST_MAX, &rows, n, err);
+	if (st == STORE_OK)
+		*out = rows;
+	return st;
 }
 
 /* ---- creating ---- */

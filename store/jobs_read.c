@@ -161,6 +161,22 @@ read_prediction(sqlite3_stmt *q, struct store_prediction *p,
 	return STORE_OK;
 }
 
+static enum store_status
+prediction_row(sqlite3_stmt *q, void *row, struct store_error *err)
+{
+	return read_prediction(q, row, err);
+}
+
+static void
+prediction_row_clear(void *row)
+{
+	store_prediction_clear(row);
+}
+
+static const struct row_type prediction_rows = {
+	sizeof(struct store_prediction), prediction_row, prediction_row_clear
+};
+
 #define PREDICTION_COLUMNS "i.item_id, i.text, r.tag, r.probs, j.id, " \
 	"j.model, j.version, coalesce(j.finished_at, ''), j.classes, " \
 	"coalesce((SELECT active_version FROM models WHERE name=j.model), 0)"
@@ -172,10 +188,8 @@ store_job_predictions(struct store *s, const char *id, long long offset,
 {
 	struct job_state js;
 	sqlite3_stmt *q = NULL;
-	struct store_prediction *p = NULL;
-	size_t count = 0;
+	void *rows = NULL;
 	enum store_status st;
-	int rc = SQLITE_DONE;
 
 	if (offset < 0 || limit < 1 || limit > STORE_PAGE_MAX)
 		return fail(err, STORE_ERR_INVALID, "offset must be 0 or more "
@@ -196,31 +210,16 @@ store_job_predictions(struct store *s, const char *id, long long offset,
 			     "(?1 << 32) + 4294967295 ORDER BY i.key LIMIT ?3",
 			     &q, err);
 	if (st == STORE_OK) {
-		p = calloc((size_t)limit, sizeof(*p));
-		if (p == NULL)
-			st = fail(err, STORE_ERR_NOMEM, "out of memory");
-	}
-	if (st == STORE_OK) {
 		sqlite3_bind_int64(q, 1, js.seq);
 		sqlite3_bind_int64(q, 2, offset);
 		sqlite3_bind_int64(q, 3, limit);
-		while (st == STORE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-			st = read_prediction(q, &p[count], err);
-			if (st == STORE_OK)
-				count++;
-		}
-		if (st == STORE_OK && rc != SQLITE_DONE)
-			st = db_fail(s, rc, err);
+		st = rows_read(s, q, &prediction_rows, (size_t)limit, &rows, n,
+			       err);
 	}
-	sqlite3_finalize(q);
 	(void)end(s, STORE_ERR_IO, err);   /* a read: always ROLLBACK */
-	if (st != STORE_OK) {
-		store_predictions_free(p, count);
-		return st;
-	}
-	*out = p;
-	*n = count;
-	return STORE_OK;
+	if (st == STORE_OK)
+		*out = rows;
+	return st;
 }
 
 enum store_status

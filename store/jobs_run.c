@@ -108,18 +108,29 @@ store_job_fail(struct store *s, const char *id, const char *owner,
 	return st;
 }
 
+static enum store_status
+seq_row(sqlite3_stmt *q, void *row, struct store_error *err)
+{
+	(void)err;
+	*(long long *)row = sqlite3_column_int64(q, 0);
+	return STORE_OK;
+}
+
+static const struct row_type seq_rows = { sizeof(long long), seq_row, NULL };
+
 enum store_status
 store_jobs_fail_version(struct store *s, const char *name, long long version,
 			const char *why, struct store_error *err)
 {
 	sqlite3_stmt *q = NULL;
-	long long seq[CLAIM_CANDIDATES];
 	size_t n;
 	enum store_status st;
-	int rc = SQLITE_DONE;
 
 	/* A few at a time: ending one changes the rows the query walks. */
 	do {
+		void *rows = NULL;
+		const long long *seq;
+
 		n = 0;
 		st = prepare(s, "SELECT seq FROM jobs WHERE status IN "
 			     "('queued', 'running') AND model=?1 AND "
@@ -128,15 +139,12 @@ store_jobs_fail_version(struct store *s, const char *name, long long version,
 			return st;
 		sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(q, 2, version);
-		while (n < CLAIM_CANDIDATES &&
-		       (rc = sqlite3_step(q)) == SQLITE_ROW)
-			seq[n++] = sqlite3_column_int64(q, 0);
-		if (n < CLAIM_CANDIDATES && rc != SQLITE_DONE)
-			st = db_fail(s, rc, err);
-		sqlite3_finalize(q);
-		q = NULL;
+		st = rows_read(s, q, &seq_rows, CLAIM_CANDIDATES, &rows, &n,
+			       err);
+		seq = rows;
 		for (size_t i = 0; i < n && st == STORE_OK; i++)
 			st = end_unfinished(s, seq[i], why, err);
+		free(rows);
 	} while (st == STORE_OK && n == CLAIM_CANDIDATES);
 	/* Their lock files stay until store_gc: removing one before the
 	 * commit could let a second runner lock a job still running. */
@@ -168,15 +176,34 @@ take(struct store *s, const char *id, const char *owner, bool *took,
 	return STORE_OK;
 }
 
+/* A job a claim may take: its id. */
+struct candidate {
+	char id[STORE_JOB_ID_MAX + 1];
+};
+
+static enum store_status
+candidate_row(sqlite3_stmt *q, void *row, struct store_error *err)
+{
+	struct candidate *c = row;
+
+	(void)err;
+	copy(c->id, sizeof(c->id), sqlite3_column_text(q, 0));
+	return STORE_OK;
+}
+
+static const struct row_type candidate_rows = {
+	sizeof(struct candidate), candidate_row, NULL
+};
+
 enum store_status
 store_job_claim(struct store *s, const char *owner, struct store_job *out,
 		int *lock_fd, struct store_error *err)
 {
-	char ids[CLAIM_CANDIDATES][STORE_JOB_ID_MAX + 1];
+	const struct candidate *ids;
 	sqlite3_stmt *q = NULL;
+	void *rows = NULL;
 	size_t n = 0;
 	enum store_status st;
-	int rc = SQLITE_DONE;
 
 	/* Running jobs first (their runner may have died), then queued,
 	 * oldest first: the index on (status, seq) serves both. */
@@ -184,33 +211,33 @@ store_job_claim(struct store *s, const char *owner, struct store_job *out,
 		     "'queued') ORDER BY status = 'queued', seq", &q, err);
 	if (st != STORE_OK)
 		return st;
-	while (n < CLAIM_CANDIDATES && (rc = sqlite3_step(q)) == SQLITE_ROW)
-		copy(ids[n++], sizeof(ids[0]), sqlite3_column_text(q, 0));
-	if (n < CLAIM_CANDIDATES && rc != SQLITE_DONE)
-		st = db_fail(s, rc, err);
-	sqlite3_finalize(q);
+	st = rows_read(s, q, &candidate_rows, CLAIM_CANDIDATES, &rows, &n,
+		       err);
+	ids = rows;
 	for (size_t i = 0; i < n && st == STORE_OK; i++) {
 		bool took = false;
 		int fd = -1;
 
-		st = lock_take(s, ids[i], &fd, err);
+		st = lock_take(s, ids[i].id, &fd, err);
 		if (st != STORE_OK || fd < 0)
 			continue;
 		/* Locked: the status decides, read again under the write
 		 * lock (another runner may have ended it meanwhile). */
 		st = exec(s, "BEGIN IMMEDIATE", err);
 		if (st == STORE_OK) {
-			st = take(s, ids[i], owner, &took, err);
+			st = take(s, ids[i].id, owner, &took, err);
 			st = end(s, st, err);
 		}
 		if (st == STORE_OK && took)
-			st = store_job_get(s, ids[i], out, err);
+			st = store_job_get(s, ids[i].id, out, err);
 		if (st == STORE_OK && took) {
 			*lock_fd = fd;
+			free(rows);
 			return STORE_OK;
 		}
 		store_job_release(fd);
 	}
+	free(rows);
 	if (st != STORE_OK)
 		return st;
 	return fail(err, STORE_ERR_NOT_FOUND, "no job to run");
@@ -224,65 +251,63 @@ store_job_items_free(struct store_job_item *it, size_t n)
 	free(it);
 }
 
+static enum store_status
+item_row(sqlite3_stmt *q, void *row, struct store_error *err)
+{
+	struct store_job_item *it = row;
+	const unsigned char *item = sqlite3_column_text(q, 1);
+	size_t id_len = (size_t)sqlite3_column_bytes(q, 1);
+	const void *text = sqlite3_column_blob(q, 2);
+	size_t len = (size_t)sqlite3_column_bytes(q, 2);
+	/* One allocation an item: the id, then the text. */
+	char *p = malloc(id_len + len + 2);
+
+	if (p == NULL)
+		return fail(err, STORE_ERR_NOMEM, "out of memory");
+	memcpy(p, item ? (const void *)item : "", id_len);
+	p[id_len] = '\0';
+	if (len > 0)
+		memcpy(p + id_len + 1, text, len);
+	p[id_len + 1 + len] = '\0';
+	it->index = sqlite3_column_int64(q, 0);
+	it->id = p;
+	it->text = p + id_len + 1;
+	it->text_len = len;
+	return STORE_OK;
+}
+
+static void
+item_row_clear(void *row)
+{
+	free(((struct store_job_item *)row)->id);
+}
+
+static const struct row_type item_rows = {
+	sizeof(struct store_job_item), item_row, item_row_clear
+};
+
 enum store_status
 store_job_items(struct store *s, const char *id, long long from, size_t max,
 		struct store_job_item **out, size_t *n,
 		struct store_error *err)
 {
 	sqlite3_stmt *q = NULL;
-	struct store_job_item *it = NULL;
-	size_t count = 0;
+	void *rows = NULL;
 	enum store_status st;
-	int rc = SQLITE_DONE;
 
-	if (max > 0) {
-		it = calloc(max, sizeof(*it));
-		if (it == NULL)
-			return fail(err, STORE_ERR_NOMEM, "out of memory");
-	}
 	st = prepare(s, "SELECT key & 4294967295, item_id, text FROM "
 		     "job_items WHERE key BETWEEN (SELECT seq << 32 FROM jobs "
 		     "WHERE id=?1) + ?2 AND (SELECT seq << 32 FROM jobs WHERE "
 		     "id=?1) + 4294967295 ORDER BY key LIMIT ?3", &q, err);
 	if (st != STORE_OK)
-		goto out;
+		return st;
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, from);
 	sqlite3_bind_int64(q, 3, (long long)max);
-	while (count < max && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const unsigned char *item = sqlite3_column_text(q, 1);
-		size_t id_len = (size_t)sqlite3_column_bytes(q, 1);
-		const void *text = sqlite3_column_blob(q, 2);
-		size_t len = (size_t)sqlite3_column_bytes(q, 2);
-		/* One allocation an item: the id, then the text. */
-		char *p = malloc(id_len + len + 2);
-
-		if (p == NULL) {
-			st = fail(err, STORE_ERR_NOMEM, "out of memory");
-			goto out;
-		}
-		memcpy(p, item ? (const void *)item : "", id_len);
-		p[id_len] = '\0';
-		if (len > 0)
-			memcpy(p + id_len + 1, text, len);
-		p[id_len + 1 + len] = '\0';
-		it[count].index = sqlite3_column_int64(q, 0);
-		it[count].id = p;
-		it[count].text = p + id_len + 1;
-		it[count].text_len = len;
-		count++;
-	}
-	if (count < max && rc != SQLITE_DONE)
-		st = db_fail(s, rc, err);
-out:
-	sqlite3_finalize(q);
-	if (st != STORE_OK) {
-		store_job_items_free(it, count);
-		return st;
-	}
-	*out = it;
-	*n = count;
-	return STORE_OK;
+	st = rows_read(s, q, &item_rows, max, &rows, n, err);
+	if (st == STORE_OK)
+		*out = rows;
+	return st;
 }
 
 /* ["a","b"] from the class names as JSON strings (malloc'd). */
