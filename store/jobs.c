@@ -384,12 +384,10 @@ store_job_cancel(struct store *s, const char *id, struct store_job *out,
 	struct job_state js;
 	enum store_status st;
 
-	st = exec(s, "BEGIN IMMEDIATE", err);
+	st = job_begin(s, id, NULL, false, &js, err);
 	if (st != STORE_OK)
 		return st;
-	st = job_state(s, id, NULL, &js, err);
-	if (st == STORE_OK && js.status != STORE_JOB_QUEUED &&
-	    js.status != STORE_JOB_RUNNING)
+	if (js.status != STORE_JOB_QUEUED && js.status != STORE_JOB_RUNNING)
 		st = fail(err, STORE_ERR_CONFLICT, "Job '%s' has already "
 			  "finished (%s)", id, status_names[js.status]);
 	if (st == STORE_OK)

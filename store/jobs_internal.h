@@ -207,7 +207,38 @@ job_state(struct store *s, const char *id, const char *owner,
 }
 
 /* The job must be running under owner for its runner to write. */
+static inline enum store_status
+owned(struct store *s, const char *id, const char *owner,
+      struct job_state *js, struct store_error *err)
+{
+	enum store_status st = job_state(s, id, owner, js, err);
 
+	if (st != STORE_OK || js->owned)
+		return st;
+	if (js->status != STORE_JOB_RUNNING)
+		return fail(err, STORE_ERR_CONFLICT, "Job '%s' is %s", id,
+			    store_job_status_name(js->status));
+	return fail(err, STORE_ERR_CONFLICT, "Job '%s' is running under "
+		    "another runner", id);
+}
+
+/* Begins a write transaction and reads job id's state in it; with
+ * must_own the job must be running under owner, too (owned).  On failure
+ * the transaction is over: the caller only returns the status. */
+static inline enum store_status
+job_begin(struct store *s, const char *id, const char *owner, bool must_own,
+	  struct job_state *js, struct store_error *err)
+{
+	enum store_status st = exec(s, "BEGIN IMMEDIATE", err);
+
+	if (st != STORE_OK)
+		return st;
+	st = must_own ? owned(s, id, owner, js, err) :
+		job_state(s, id, owner, js, err);
+	return st == STORE_OK ? st : end(s, st, err);
+}
+
+/* Sets ?1 = seq, runs sql. */
 static inline enum store_status
 run_seq(struct store *s, const char *sql, long long seq,
 	struct store_error *err)

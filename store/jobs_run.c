@@ -71,23 +71,6 @@ store_jobs_gc(struct store *s, struct store_error *err)
 	return st;
 }
 
-static enum store_status
-owned(struct store *s, const char *id, const char *owner,
-      struct job_state *js, struct store_error *err)
-{
-	enum store_status st = job_state(s, id, owner, js, err);
-
-	if (st != STORE_OK || js->owned)
-		return st;
-	if (js->status != STORE_JOB_RUNNING)
-		return fail(err, STORE_ERR_CONFLICT, "Job '%s' is %s", id,
-			    store_job_status_name(js->status));
-	return fail(err, STORE_ERR_CONFLICT, "Job '%s' is running under "
-		    "another runner", id);
-}
-
-/* Sets ?1 = seq, runs sql. */
-
 enum store_status
 store_job_fail(struct store *s, const char *id, const char *owner,
 	       const char *message, struct store_error *err)
@@ -95,13 +78,10 @@ store_job_fail(struct store *s, const char *id, const char *owner,
 	struct job_state js;
 	enum store_status st;
 
-	st = exec(s, "BEGIN IMMEDIATE", err);
+	st = job_begin(s, id, owner, true, &js, err);
 	if (st != STORE_OK)
 		return st;
-	st = owned(s, id, owner, &js, err);
-	if (st == STORE_OK)
-		st = end_unfinished(s, js.seq, message ? message : "failed",
-				    err);
+	st = end_unfinished(s, js.seq, message ? message : "failed", err);
 	st = end(s, st, err);
 	if (st == STORE_OK)
 		lock_remove(s, id);
@@ -398,11 +378,10 @@ store_job_progress(struct store *s, const char *id, const char *owner,
 			return fail(err, STORE_ERR_INVALID, "result %zu: tag "
 				    "%u of %zu classes", i, r[i].tag,
 				    n_classes);
-	st = exec(s, "BEGIN IMMEDIATE", err);
+	st = job_begin(s, id, owner, true, &js, err);
 	if (st != STORE_OK)
 		return st;
-	st = owned(s, id, owner, &js, err);
-	if (st == STORE_OK && from != js.done)
+	if (from != js.done)
 		st = fail(err, STORE_ERR_CONFLICT, "Job '%s' has %lld items "
 			  "done, not %lld", id, js.done, from);
 	if (st == STORE_OK && (long long)n > js.total - from)
@@ -438,11 +417,10 @@ store_job_finish(struct store *s, const char *id, const char *owner,
 	struct job_state js;
 	enum store_status st;
 
-	st = exec(s, "BEGIN IMMEDIATE", err);
+	st = job_begin(s, id, owner, true, &js, err);
 	if (st != STORE_OK)
 		return st;
-	st = owned(s, id, owner, &js, err);
-	if (st == STORE_OK && js.done < js.total)
+	if (js.done < js.total)
 		st = fail(err, STORE_ERR_CONFLICT, "Job '%s' has %lld of %lld "
 			  "items done", id, js.done, js.total);
 	if (st == STORE_OK)

@@ -470,9 +470,14 @@ store_generation_path(const struct store *s)
 #define MODEL_COLUMNS "name, description, coalesce(active_version, 0), " \
 	"latest_version, created_at, updated_at"
 
+/* A row of MODEL_COLUMNS into m (a struct store_model: rows_read's
+ * signature); it fails only for memory, and writes nothing in err. */
 static enum store_status
-read_model(sqlite3_stmt *q, struct store_model *m)
+read_model(sqlite3_stmt *q, void *row, struct store_error *err)
 {
+	struct store_model *m = row;
+
+	(void)err;
 	memset(m, 0, sizeof(*m));
 	copy(m->name, sizeof(m->name), sqlite3_column_text(q, 0));
 	m->description = dup_text(sqlite3_column_text(q, 1));
@@ -498,14 +503,6 @@ store_models_free(struct store_model *m, size_t n)
 	free(m);
 }
 
-/* read_model fails only for memory, and writes nothing in err. */
-static enum store_status
-model_row(sqlite3_stmt *q, void *row, struct store_error *err)
-{
-	(void)err;
-	return read_model(q, row);
-}
-
 static void
 model_row_clear(void *row)
 {
@@ -513,7 +510,7 @@ model_row_clear(void *row)
 }
 
 static const struct row_type model_rows = {
-	sizeof(struct store_model), model_row, model_row_clear
+	sizeof(struct store_model), read_model, model_row_clear
 };
 
 enum store_status
@@ -552,7 +549,7 @@ store_model_get(struct store *s, const char *name, struct store_model *out,
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
-		st = read_model(q, out);
+		st = read_model(q, out, err);
 	else if (rc == SQLITE_DONE)
 		st = fail(err, STORE_ERR_NOT_FOUND, "Model '%s' not found",
 			  name);
@@ -642,9 +639,13 @@ store_model_delete(struct store *s, const char *name,
 #define VERSION_COLUMNS "version, checksum, size, created_at, created_by, " \
 	"classes, n_features"
 
+/* Like read_model, for VERSION_COLUMNS and a struct store_version. */
 static enum store_status
-read_version(sqlite3_stmt *q, struct store_version *v)
+read_version(sqlite3_stmt *q, void *row, struct store_error *err)
 {
+	struct store_version *v = row;
+
+	(void)err;
 	memset(v, 0, sizeof(*v));
 	v->version = sqlite3_column_int64(q, 0);
 	copy(v->checksum, sizeof(v->checksum), sqlite3_column_text(q, 1));
@@ -671,14 +672,6 @@ store_versions_free(struct store_version *v, size_t n)
 	free(v);
 }
 
-/* read_version fails only for memory, and writes nothing in err. */
-static enum store_status
-version_row(sqlite3_stmt *q, void *row, struct store_error *err)
-{
-	(void)err;
-	return read_version(q, row);
-}
-
 static void
 version_row_clear(void *row)
 {
@@ -686,7 +679,7 @@ version_row_clear(void *row)
 }
 
 static const struct row_type version_rows = {
-	sizeof(struct store_version), version_row, version_row_clear
+	sizeof(struct store_version), read_version, version_row_clear
 };
 
 static enum store_status
@@ -745,7 +738,7 @@ version_where(struct store *s, const char *where, const char *name,
 		sqlite3_bind_int64(q, 2, version);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
-		st = read_version(q, out);
+		st = read_version(q, out, err);
 	else if (rc == SQLITE_DONE)
 		st = fail(err, STORE_ERR_NOT_FOUND, "Version %lld of model "
 			  "'%s' not found", version, name);
