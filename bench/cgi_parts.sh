@@ -12,8 +12,8 @@
 #   true         /bin/true: a bare process start (fork + exec + exit)
 #   hello        the floor's hello as CGI: + libfcgi, reading the request,
 #                writing an answer
-#   help         `tagifai info --help`: our tool's start (same libraries
-#                as tagifai-fcgi, plus libcsv), no model
+#   help         `tagifai info --help`: our tool's start (the libraries
+#                of tagifai-fcgi, linked the same way), no model
 #   open         `tagifai info --model MODEL`: the same + model_open (mmap
 #                with MAP_POPULATE, checksum, validation, cleaner) + close
 #   ours         tagifai-fcgi as CGI: the whole request
@@ -23,7 +23,9 @@
 # (/usr/bin/time), and the dynamic loader's relocation count (LD_DEBUG).
 # Then bench/open_clock.c, built against the libraries of the build that
 # holds $TAGIFAI (LIB_DIR), times the model open in-process: mmap with
-# MAP_POPULATE, the checksum alone, model_open, model_close (medians).
+# MAP_POPULATE, the checksum alone, model_open, model_close (medians),
+# and bench/fault_clock.c what a fresh page costs: touched one by one (a
+# page fault each) against faulted in by one mmap(MAP_POPULATE).
 #
 # Env (defaults): CGI_PARTS_RUNS=200 CGI_PARTS_ROUNDS=5 BUILD_DIR=/tmp/build-bench
 #   TAGIFAI_FCGI= TAGIFAI= MODEL= LIB_DIR=$(dirname $TAGIFAI) RESULTS=bench/results/<ts>
@@ -115,6 +117,9 @@ if [ -f "$LIB_DIR/core/libtagifai.a" ] && [ -f "$LIB_DIR/util/libutil.a" ] &&
 else
     log "open_clock not built (no libraries in $LIB_DIR): in-process figures left out"
 fi
+if gcc -O2 -o "$STATE/fault_clock" "$BENCH_DIR/fault_clock.c" 2>> "$STATE/open_clock.log"; then
+    "$STATE/fault_clock" 21 | sed 's/^/clock_/' >> "$RESULTS/cgi_parts.kv"
+fi
 . "$RESULTS/cgi_parts.kv"
 {
     echo "| program (exec'ed $CGI_PARTS_RUNS times a round, $CGI_PARTS_ROUNDS rounds) | µs a run, median (range of rounds) | minor faults | max RSS KiB |"
@@ -127,5 +132,9 @@ fi
     if [ -n "${clock_model_open_us:-}" ]; then
         echo
         echo "in-process (open_clock, median of 21): mmap + MAP_POPULATE $clock_mmap_populate_us µs, checksum $clock_checksum_cold_us µs (pages cold) / $clock_checksum_warm_us µs (warm), model_open $clock_model_open_us µs, model_close $clock_model_close_us µs"
+    fi
+    if [ -n "${clock_fault_us_per_page:-}" ]; then
+        echo
+        echo "a fresh page (fault_clock, median of 21): $clock_fault_us_per_page µs touched alone (a page fault), $clock_populate_us_per_page µs faulted in with 255 others by one mmap(MAP_POPULATE)"
     fi
 } | tee "$RESULTS/cgi_parts.md"

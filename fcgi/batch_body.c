@@ -42,8 +42,7 @@ struct collect {
 	size_t line;           /* NDJSON: its line */
 	char *model;
 	bool has_version;
-	const char *version;   /* digits, in strings */
-	size_t version_off, version_len;
+	size_t version_off, version_len;   /* its digits, in strings */
 	struct util_buf detail;  /* "{"detail":[..." */
 	size_t problems;
 	bool nomem;

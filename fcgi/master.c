@@ -161,10 +161,11 @@ backoff_heal(struct backoff *b, long long now)
 /* ---- workers ------------------------------------------------------- */
 
 /* In a child: give back the signal set-up main made for the accept
- * loop (its SIGTERM/SIGINT handlers and mask), ignore SIGHUP, and die
- * with the master. */
+ * loop (its SIGTERM/SIGINT handlers; its mask when unmask, else the
+ * signals stay blocked for the caller to take over), ignore SIGHUP,
+ * and die with the master. */
 static void
-child_signals(struct master *m)
+child_signals(struct master *m, bool unmask)
 {
 	struct sigaction ign;
 
@@ -181,7 +182,8 @@ child_signals(struct master *m)
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != m->self)
 		_exit(0);
 #endif
-	sigprocmask(SIG_SETMASK, &m->old_mask, NULL);
+	if (unmask)
+		sigprocmask(SIG_SETMASK, &m->old_mask, NULL);
 }
 
 /* In the child: serve until told to stop.  Never returns. */
@@ -190,7 +192,7 @@ worker(struct master *m, size_t slot)
 {
 	int rc;
 
-	child_signals(m);
+	child_signals(m, true);
 	/* Counters by slot, not pid: a respawned worker goes on adding to
 	 * the counts of the one it replaces (fcgi/stats.h). */
 	stats_bind(m->cur.cfg.stats, slot, m->cur.stats_model);
@@ -268,7 +270,9 @@ runner_child(struct master *m)
 {
 	int fd, rc;
 
-	child_signals(m);
+	/* SIGTERM stays blocked until the runner's own handler is in place:
+	 * a stop sent meanwhile is not lost. */
+	child_signals(m, false);
 	/* The runner must not keep the listening socket open (after a
 	 * master's death, connections would queue for nobody); /dev/null
 	 * takes its number, which may be 0. */
@@ -279,7 +283,7 @@ runner_child(struct master *m)
 	}
 	/* Each job opens the version it names (jobs/runner.c). */
 	app_free(&m->cur);
-	rc = runner_run(m->mc->runner);
+	rc = runner_run(m->mc->runner, &m->old_mask);
 	fflush(NULL);
 	_exit(rc);
 }

@@ -43,7 +43,7 @@ progress(void *ctx, const struct store_job *job,
 }
 
 int
-runner_run(const struct runner_config *c)
+runner_run(const struct runner_config *c, const sigset_t *mask)
 {
 	struct jobs_runner_opts o;
 	struct store_error err;
@@ -55,8 +55,9 @@ runner_run(const struct runner_config *c)
 	/* No SA_RESTART: a stop interrupts the idle sleep at once. */
 	sa.sa_handler = on_stop;
 	if (sigaction(SIGTERM, &sa, NULL) != 0 ||
-	    sigaction(SIGINT, &sa, NULL) != 0) {
-		fprintf(stderr, LOG_PREFIX "sigaction: %s\n", strerror(errno));
+	    sigaction(SIGINT, &sa, NULL) != 0 ||
+	    sigprocmask(SIG_SETMASK, mask, NULL) != 0) {
+		fprintf(stderr, LOG_PREFIX "signals: %s\n", strerror(errno));
 		return 1;
 	}
 	memset(&o, 0, sizeof(o));

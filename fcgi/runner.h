@@ -8,6 +8,7 @@
 #ifndef FCGI_RUNNER_H
 #define FCGI_RUNNER_H
 
+#include <signal.h>
 #include <stddef.h>
 
 struct stats;
@@ -20,12 +21,13 @@ struct runner_config {
 	struct stats *stats;   /* the pool's counters (fcgi/stats.h) */
 };
 
-/* In the child the master just forked, with the signal set-up main made
- * given back: takes SIGTERM and SIGINT as "stop" (the chunk in hand is
- * not committed; the job stays running and is resumed by the next
- * runner), runs jobs until then and returns the exit status: 0 after a
- * stop, 1 when the loop failed.  Log lines go to stderr, prefixed
- * "tagifai-fcgi: batch runner:", one per committed chunk. */
-int runner_run(const struct runner_config *c);
+/* In the child the master just forked, its signals still blocked:
+ * takes SIGTERM and SIGINT as "stop" (the chunk in hand is not
+ * committed; the job stays running and is resumed by the next runner),
+ * then sets the signal mask to *mask, runs jobs until a stop and returns
+ * the exit status: 0 after a stop, 1 when the loop failed.  Log lines go
+ * to stderr, prefixed "tagifai-fcgi: batch runner:", one per committed
+ * chunk. */
+int runner_run(const struct runner_config *c, const sigset_t *mask);
 
 #endif

@@ -133,13 +133,17 @@ path_key(const char *path, char *out, size_t len)
 	out[n] = '\0';
 }
 
-/* The success answer: the envelope around op->data. */
+/* The success answer: the envelope around op->data, its keys in the
+ * order fcgi/envelope.c writes them. */
 static void
 add_success(cJSON *responses, const struct openapi_op *op,
 	    const struct schema_limits *lim, cJSON *schemas)
 {
-	static const char *const strings[] = { "message", "method",
-					       "timestamp", "url" };
+	static const char *const keys[][2] = {
+		{ "message", "string" }, { "method", "string" },
+		{ "status-code", "integer" }, { "timestamp", "string" },
+		{ "url", "string" },
+	};
 	const char *code = op->accepted ? "202" : op->created ? "201" : "200";
 	const char *what = op->accepted ? "Accepted" : op->created ?
 			   "Created" : "Successful Response";
@@ -150,12 +154,10 @@ add_success(cJSON *responses, const struct openapi_op *op,
 	if (op->data == NULL)
 		return;
 	p = cJSON_AddObjectToObject(s, "properties");
-	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
-		t = cJSON_AddObjectToObject(p, strings[i]);
-		cJSON_AddStringToObject(t, "type", "string");
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		t = cJSON_AddObjectToObject(p, keys[i][0]);
+		cJSON_AddStringToObject(t, "type", keys[i][1]);
 	}
-	t = cJSON_AddObjectToObject(p, "status-code");
-	cJSON_AddStringToObject(t, "type", "integer");
 	describe(cJSON_AddObjectToObject(p, "data"), op->data, lim, schemas);
 }
 

@@ -2,7 +2,8 @@
  * store/jobs.h - batch jobs: inputs submitted once, predictions computed
  * by a runner outside any request, stored in registry.db and answered by
  * item id.  Implemented over the same SQLite connection as store/store.h
- * (store/jobs.c); nothing here knows HTTP.
+ * (store/jobs.c, store/jobs_run.c: the runner's side, store/jobs_read.c:
+ * the predictions); nothing here knows HTTP.
  *
  * Life of a job: store_job_create stores the job row and all its items in
  * one transaction (queued).  A runner claims it (running), reads items in

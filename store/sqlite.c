@@ -470,9 +470,14 @@ store_generation_path(const struct store *s)
 #define MODEL_COLUMNS "name, description, coalesce(active_version, 0), " \
 	"latest_version, created_at, updated_at"
 
+/* A row of MODEL_COLUMNS into m (a struct store_model: rows_read's
+ * signature); it fails only for memory, and writes nothing in err. */
 static enum store_status
-read_model(sqlite3_stmt *q, struct store_model *m)
+read_model(sqlite3_stmt *q, void *row, struct store_error *err)
 {
+	struct store_model *m = row;
+
+	(void)err;
 	memset(m, 0, sizeof(*m));
 	copy(m->name, sizeof(m->name), sqlite3_column_text(q, 0));
 	m->description = dup_text(sqlite3_column_text(q, 1));
@@ -498,15 +503,23 @@ store_models_free(struct store_model *m, size_t n)
 	free(m);
 }
 
+static void
+model_row_clear(void *row)
+{
+	store_model_clear(row);
+}
+
+static const struct row_type model_rows = {
+	sizeof(struct store_model), read_model, model_row_clear
+};
+
 enum store_status
 store_model_list(struct store *s, const char *filter,
 		 struct store_model **out, size_t *n, struct store_error *err)
 {
 	sqlite3_stmt *q = NULL;
-	struct store_model *m = NULL;
-	size_t count = 0;
+	void *rows = NULL;
 	enum store_status st;
-	int rc;
 
 	st = prepare(s, "SELECT " MODEL_COLUMNS " FROM models WHERE "
 		     "?1 IS NULL OR instr(name, ?1) > 0 ORDER BY name", &q,
@@ -515,30 +528,10 @@ store_model_list(struct store *s, const char *filter,
 		return st;
 	if (filter != NULL)
 		sqlite3_bind_text(q, 1, filter, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW && count < STORE_LIST_MAX) {
-		void *grown = realloc(m, (count + 1) * sizeof(*m));
-
-		if (grown == NULL) {
-			st = fail(err, STORE_ERR_NOMEM, "out of memory");
-			goto out;
-		}
-		m = grown;
-		st = read_model(q, &m[count]);
-		count++;
-		if (st != STORE_OK)
-			goto out;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		st = db_fail(s, rc, err);
-out:
-	sqlite3_finalize(q);
-	if (st != STORE_OK) {
-		store_models_free(m, count);
-		return st;
-	}
-	*out = m;
-	*n = count;
-	return STORE_OK;
+	st = rows_read(s, q, &model_rows, STORE_LIST_MAX, &rows, n, err);
+	if (st == STORE_OK)
+		*out = rows;
+	return st;
 }
 
 enum store_status
@@ -556,7 +549,7 @@ store_model_get(struct store *s, const char *name, struct store_model *out,
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
-		st = read_model(q, out);
+		st = read_model(q, out, err);
 	else if (rc == SQLITE_DONE)
 		st = fail(err, STORE_ERR_NOT_FOUND, "Model '%s' not found",
 			  name);
@@ -646,9 +639,13 @@ store_model_delete(struct store *s, const char *name,
 #define VERSION_COLUMNS "version, checksum, size, created_at, created_by, " \
 	"classes, n_features"
 
+/* Like read_model, for VERSION_COLUMNS and a struct store_version. */
 static enum store_status
-read_version(sqlite3_stmt *q, struct store_version *v)
+read_version(sqlite3_stmt *q, void *row, struct store_error *err)
 {
+	struct store_version *v = row;
+
+	(void)err;
 	memset(v, 0, sizeof(*v));
 	v->version = sqlite3_column_int64(q, 0);
 	copy(v->checksum, sizeof(v->checksum), sqlite3_column_text(q, 1));
@@ -675,6 +672,16 @@ store_versions_free(struct store_version *v, size_t n)
 	free(v);
 }
 
+static void
+version_row_clear(void *row)
+{
+	store_version_clear(row);
+}
+
+static const struct row_type version_rows = {
+	sizeof(struct store_version), read_version, version_row_clear
+};
+
 static enum store_status
 model_exists(struct store *s, const char *name, struct store_error *err)
 {
@@ -695,40 +702,18 @@ store_version_list(struct store *s, const char *name,
 		   struct store_error *err)
 {
 	sqlite3_stmt *q = NULL;
-	struct store_version *v = NULL;
-	size_t count = 0;
+	void *rows = NULL;
 	enum store_status st;
-	int rc;
 
 	st = prepare(s, "SELECT " VERSION_COLUMNS " FROM versions WHERE "
 		     "model=?1 ORDER BY version DESC", &q, err);
 	if (st != STORE_OK)
 		return st;
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW && count < STORE_LIST_MAX) {
-		void *grown = realloc(v, (count + 1) * sizeof(*v));
-
-		if (grown == NULL) {
-			st = fail(err, STORE_ERR_NOMEM, "out of memory");
-			goto out;
-		}
-		v = grown;
-		st = read_version(q, &v[count]);
-		count++;
-		if (st != STORE_OK)
-			goto out;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		st = db_fail(s, rc, err);
-out:
-	sqlite3_finalize(q);
-	if (st != STORE_OK) {
-		store_versions_free(v, count);
-		return st;
-	}
-	*out = v;
-	*n = count;
-	return STORE_OK;
+	st = rows_read(s, q, &version_rows, STORE_LIST_MAX, &rows, n, err);
+	if (st == STORE_OK)
+		*out = rows;
+	return st;
 }
 
 static enum store_status
@@ -753,7 +738,7 @@ version_where(struct store *s, const char *where, const char *name,
 		sqlite3_bind_int64(q, 2, version);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
-		st = read_version(q, out);
+		st = read_version(q, out, err);
 	else if (rc == SQLITE_DONE)
 		st = fail(err, STORE_ERR_NOT_FOUND, "Version %lld of model "
 			  "'%s' not found", version, name);
@@ -1106,16 +1091,33 @@ store_activate(struct store *s, const char *name, long long version,
 	return STORE_OK;
 }
 
+static enum store_status
+activation_row(sqlite3_stmt *q, void *row, struct store_error *err)
+{
+	struct store_activation *a = row;
+
+	(void)err;
+	a->version = sqlite3_column_int64(q, 0);
+	a->previous_version = sqlite3_column_int64(q, 1);
+	copy(a->activated_at, sizeof(a->activated_at),
+	     sqlite3_column_text(q, 2));
+	copy(a->activated_by, sizeof(a->activated_by),
+	     sqlite3_column_text(q, 3));
+	return STORE_OK;
+}
+
+static const struct row_type activation_rows = {
+	sizeof(struct store_activation), activation_row, NULL
+};
+
 enum store_status
 store_activations(struct store *s, const char *name,
 		  struct store_activation **out, size_t *n,
 		  struct store_error *err)
 {
 	sqlite3_stmt *q = NULL;
-	struct store_activation *a = NULL;
-	size_t count = 0;
+	void *rows = NULL;
 	enum store_status st;
-	int rc;
 
 	st = model_exists(s, name, err);
 	if (st != STORE_OK)
@@ -1126,76 +1128,45 @@ store_activations(struct store *s, const char *name,
 	if (st != STORE_OK)
 		return st;
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW && count < STORE_LIST_MAX) {
-		void *grown = realloc(a, (count + 1) * sizeof(*a));
+	st = rows_read(s, q, &activation_rows, STORE_LIST_MAX, &rows, n, err);
+	if (st == STORE_OK)
+		*out = rows;
+	return st;
+}
 
-		if (grown == NULL) {
-			st = fail(err, STORE_ERR_NOMEM, "out of memory");
-			goto out;
-		}
-		a = grown;
-		a[count].version = sqlite3_column_int64(q, 0);
-		a[count].previous_version = sqlite3_column_int64(q, 1);
-		copy(a[count].activated_at, sizeof(a[count].activated_at),
-		     sqlite3_column_text(q, 2));
-		copy(a[count].activated_by, sizeof(a[count].activated_by),
-		     sqlite3_column_text(q, 3));
-		count++;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		st = db_fail(s, rc, err);
-out:
-	sqlite3_finalize(q);
-	if (st != STORE_OK) {
-		free(a);
-		return st;
-	}
-	*out = a;
-	*n = count;
+static enum store_status
+active_row(sqlite3_stmt *q, void *row, struct store_error *err)
+{
+	struct store_active *a = row;
+
+	(void)err;
+	copy(a->name, sizeof(a->name), sqlite3_column_text(q, 0));
+	a->version = sqlite3_column_int64(q, 1);
+	copy(a->checksum, sizeof(a->checksum), sqlite3_column_text(q, 2));
 	return STORE_OK;
 }
+
+static const struct row_type active_rows = {
+	sizeof(struct store_active), active_row, NULL
+};
 
 enum store_status
 store_active_list(struct store *s, struct store_active **out, size_t *n,
 		  struct store_error *err)
 {
 	sqlite3_stmt *q = NULL;
-	struct store_active *a = NULL;
-	size_t count = 0;
+	void *rows = NULL;
 	enum store_status st;
-	int rc;
 
 	st = prepare(s, "SELECT m.name, m.active_version, v.checksum FROM "
 		     "models m JOIN versions v ON v.model = m.name AND "
 		     "v.version = m.active_version ORDER BY m.name", &q, err);
 	if (st != STORE_OK)
 		return st;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW && count < STORE_LIST_MAX) {
-		void *grown = realloc(a, (count + 1) * sizeof(*a));
-
-		if (grown == NULL) {
-			st = fail(err, STORE_ERR_NOMEM, "out of memory");
-			goto out;
-		}
-		a = grown;
-		copy(a[count].name, sizeof(a[count].name),
-		     sqlite3_column_text(q, 0));
-		a[count].version = sqlite3_column_int64(q, 1);
-		copy(a[count].checksum, sizeof(a[count].checksum),
-		     sqlite3_column_text(q, 2));
-		count++;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		st = db_fail(s, rc, err);
-out:
-	sqlite3_finalize(q);
-	if (st != STORE_OK) {
-		free(a);
-		return st;
-	}
-	*out = a;
-	*n = count;
-	return STORE_OK;
+	st = rows_read(s, q, &active_rows, STORE_LIST_MAX, &rows, n, err);
+	if (st == STORE_OK)
+		*out = rows;
+	return st;
 }
 
 /* ---- seeding and collection ---- */
@@ -1388,6 +1359,18 @@ read_user(sqlite3_stmt *q, struct store_user *u)
 	copy(u->created_at, sizeof(u->created_at), sqlite3_column_text(q, 2));
 }
 
+static enum store_status
+user_row(sqlite3_stmt *q, void *row, struct store_error *err)
+{
+	(void)err;
+	read_user(q, row);
+	return STORE_OK;
+}
+
+static const struct row_type user_rows = {
+	sizeof(struct store_user), user_row, NULL
+};
+
 enum store_status
 store_user_get(struct store *s, const char *name, struct store_user *out,
 	       struct store_error *err)
@@ -1446,37 +1429,17 @@ store_user_list(struct store *s, struct store_user **out, size_t *n,
 		struct store_error *err)
 {
 	sqlite3_stmt *q = NULL;
-	struct store_user *v = NULL;
-	size_t cap = 0, len = 0;
+	void *rows = NULL;
 	enum store_status st;
-	int rc;
 
 	st = prepare(s, "SELECT " USER_COLUMNS " FROM users ORDER BY name "
 		     "LIMIT 10000", &q, err);
 	if (st != STORE_OK)
 		return st;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (len == cap) {
-			size_t c = cap ? 2 * cap : 8;
-			struct store_user *nv = realloc(v, c * sizeof(*v));
-
-			if (nv == NULL) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			v = nv;
-			cap = c;
-		}
-		read_user(q, &v[len++]);
-	}
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE) {
-		free(v);
-		return db_fail(s, rc, err);
-	}
-	*out = v;
-	*n = len;
-	return STORE_OK;
+	st = rows_read(s, q, &user_rows, STORE_LIST_MAX, &rows, n, err);
+	if (st == STORE_OK)
+		*out = rows;
+	return st;
 }
 
 /* Runs a deletion with ?1 = a, ?2 = b (when the statement has it) in a
@@ -1543,6 +1506,18 @@ read_key(sqlite3_stmt *q, struct store_key *k)
 	copy(k->last_used_at, sizeof(k->last_used_at),
 	     sqlite3_column_text(q, 4));
 }
+
+static enum store_status
+key_row(sqlite3_stmt *q, void *row, struct store_error *err)
+{
+	(void)err;
+	read_key(q, row);
+	return STORE_OK;
+}
+
+static const struct row_type key_rows = {
+	sizeof(struct store_key), key_row, NULL
+};
 
 static enum store_status
 key_get(struct store *s, const char *id, struct store_key *out,
@@ -1626,11 +1601,9 @@ store_key_list(struct store *s, const char *user, struct store_key **out,
 	       size_t *n, struct store_error *err)
 {
 	sqlite3_stmt *q = NULL;
-	struct store_key *v = NULL;
+	void *rows = NULL;
 	struct store_user u;
-	size_t cap = 0, len = 0;
 	enum store_status st;
-	int rc;
 
 	st = store_user_get(s, user, &u, err);
 	if (st == STORE_OK)
@@ -1640,28 +1613,10 @@ store_key_list(struct store *s, const char *user, struct store_key **out,
 	if (st != STORE_OK)
 		return st;
 	sqlite3_bind_text(q, 1, user, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (len == cap) {
-			size_t c = cap ? 2 * cap : 8;
-			struct store_key *nv = realloc(v, c * sizeof(*v));
-
-			if (nv == NULL) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			v = nv;
-			cap = c;
-		}
-		read_key(q, &v[len++]);
-	}
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE) {
-		free(v);
-		return db_fail(s, rc, err);
-	}
-	*out = v;
-	*n = len;
-	return STORE_OK;
+	st = rows_read(s, q, &key_rows, STORE_LIST_MAX, &rows, n, err);
+	if (st == STORE_OK)
+		*out = rows;
+	return st;
 }
 
 enum store_status

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  * store/sqlite_internal.h - what the files of the SQLite registry share
- * (store/sqlite.c: models, versions, users; store/jobs.c: batch jobs):
- * the connection and the small helpers every statement goes through.
+ * (store/sqlite.c: models, versions, users; store/jobs.c, jobs_run.c and
+ * jobs_read.c: batch jobs): the connection and the small helpers every
+ * statement goes through.
  * Not an interface: nothing outside store/ includes it.
  */
 #ifndef STORE_SQLITE_INTERNAL_H
@@ -17,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "util/buf.h"
 
 /* Paths we build are the registry directory plus at most this much. */
 #define PATH_TAIL_MAX 400
@@ -32,10 +34,10 @@ struct store {
 	 * first need (a process that never sees a key needs no access). */
 	unsigned char secret[crypto_generichash_KEYBYTES];
 	bool have_secret;
-	/* store/jobs.c's statements kept for the connection's life (the
+	/* The batch jobs' statements kept for the connection's life (the
 	 * hot paths), finalized by store_close; NULL until first use. */
-	sqlite3_stmt *q_prediction;
-	sqlite3_stmt *q_result;      /* one result row */
+	sqlite3_stmt *q_prediction;  /* store/jobs_read.c */
+	sqlite3_stmt *q_result;      /* store/jobs_run.c: one result row */
 	sqlite3_stmt *q_results;     /* ROWS_PER_INSERT result rows */
 };
 
@@ -165,9 +167,66 @@ scalar(struct store *s, const char *sql, const char *name,
 }
 
 
-/* store/jobs.c, for store/sqlite.c. */
+/* What rows_read needs of one kind of row: its size, how to read it
+ * from the current row of a statement, and how to free what it owns. */
+struct row_type {
+	size_t size;
+	/* Fills row (zeroed) from q; on failure row must still be fit for
+	 * clear, and err says why when the caller's message needs it. */
+	enum store_status (*read)(sqlite3_stmt *q, void *row,
+				  struct store_error *err);
+	void (*clear)(void *row);       /* NULL: a row owns nothing */
+};
 
-/* Finalizes the connection's job statements (store_close). */
+/* The array starts this large and doubles (util_array_reserve). */
+#define ROWS_MIN_CAP 16
+
+/* Steps q (prepared and bound by the caller; finalized here) through at
+ * most max rows, reading each into a growing array of t rows: *rows
+ * (free()) holds *n of them.  On failure nothing is left: the rows read
+ * are cleared and freed, *rows and *n untouched.  A step that fails is
+ * db_fail's status; an array that cannot grow is STORE_ERR_NOMEM. */
+static inline enum store_status
+rows_read(struct store *s, sqlite3_stmt *q, const struct row_type *t,
+	  size_t max, void **rows, size_t *n, struct store_error *err)
+{
+	void *v = NULL;
+	size_t cap = 0, count = 0;
+	enum store_status st = STORE_OK;
+	int rc = SQLITE_DONE;
+
+	while (st == STORE_OK && count < max &&
+	       (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		char *row;
+
+		if (util_array_reserve(&v, &cap, count + 1, t->size,
+				       ROWS_MIN_CAP) != UTIL_OK) {
+			st = fail(err, STORE_ERR_NOMEM, "out of memory");
+			break;
+		}
+		row = (char *)v + count * t->size;
+		memset(row, 0, t->size);
+		st = t->read(q, row, err);
+		count++;
+	}
+	if (st == STORE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		st = db_fail(s, rc, err);
+	sqlite3_finalize(q);
+	if (st != STORE_OK) {
+		for (size_t i = 0; t->clear != NULL && i < count; i++)
+			t->clear((char *)v + i * t->size);
+		free(v);
+		return st;
+	}
+	*rows = v;
+	*n = count;
+	return STORE_OK;
+}
+
+
+/* Batch jobs, for store/sqlite.c. */
+
+/* Finalizes the connection's job statements (store_close; store/jobs.c). */
 void store_jobs_close(struct store *s);
 
 /* Inside a write transaction: fails the queued and running jobs of
@@ -177,7 +236,8 @@ enum store_status store_jobs_fail_version(struct store *s, const char *name,
 					  long long version, const char *why,
 					  struct store_error *err);
 
-/* Removes the lock files of jobs that have ended (store_gc). */
+/* Removes the lock files of jobs that have ended (store_gc;
+ * store/jobs_run.c, like store_jobs_fail_version). */
 enum store_status store_jobs_gc(struct store *s, struct store_error *err);
 
 #endif

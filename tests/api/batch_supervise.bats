@@ -207,19 +207,36 @@ answers_live() {
 	answers_live "$job" "$STACK_DIR/big.jsonl" >&3
 }
 
-@test "batch supervise: a job whose version is deleted fails with a clear error" {
-	local job s
+# Delete version V of tagifai while JOB waits (queued) or runs; the job
+# must end failed with the message naming it, nothing of it visible.
+# Usage: delete_fails JOB V
+delete_fails() {
+	local s
+	"$top_builddir/tagifai" models delete tagifai "$2" --registry "$REG_DIR" || return 1
+	s=$(wait_end "$1")
+	read -r st ndone total vis <<< "$s"
+	[ "$st" = failed ] && [ "$vis" -eq 0 ] || { echo "job $1: $s" >&2; return 1; }
+	"$top_builddir/tagifai" batch status "$1" --registry "$REG_DIR" |
+		jq -e ".status == \"failed\" and .error == \"model tagifai version $2 was deleted\"" > /dev/null ||
+		{ "$top_builddir/tagifai" batch status "$1" --registry "$REG_DIR" >&2; return 1; }
+}
+
+@test "batch supervise: a job whose version is deleted fails with a clear error, queued or running" {
+	local job pid small
 	"$top_builddir/tagifai" models push tagifai "$REG_V1" --registry "$REG_DIR" > /dev/null
 	job=$(submit "$REG_DIR" "$STACK_DIR/big.jsonl" --version 2)
-	"$top_builddir/tagifai" models delete tagifai 2 --registry "$REG_DIR"
-	s=$(wait_end "$job")
-	read -r st ndone total vis <<< "$s"
-	[ "$st" = failed ] && [ "$vis" -eq 0 ] || { echo "job $job: $s" >&2; return 1; }
-	"$top_builddir/tagifai" batch status "$job" --registry "$REG_DIR" |
-		jq -e '.status == "failed" and .error == "model tagifai version 2 was deleted"' ||
-		{ "$top_builddir/tagifai" batch status "$job" --registry "$REG_DIR" >&2; return 1; }
-	# The runner is still there and still works.
-	[ -n "$(runner_pid)" ]
+	delete_fails "$job" 2
+	# While the runner works on it: refused at its next commit, it drops
+	# the job and takes the next one.
+	"$top_builddir/tagifai" models push tagifai "$REG_V2" --registry "$REG_DIR" > /dev/null
+	job=$(submit "$REG_DIR" "$STACK_DIR/big.jsonl" --version 3)
+	wait_running "$job" 4096
+	pid=$(runner_pid)
+	delete_fails "$job" 3
+	[ "$(runner_pid)" = "$pid" ]
+	small=$(submit "$REG_DIR" "$STACK_DIR/small.jsonl")
+	s=$(wait_end "$small")
+	[ "${s%% *}" = succeeded ] || { echo "job $small: $s" >&2; return 1; }
 }
 
 # Wait (bounded, 10 s) for a runner of the first master other than OLD;

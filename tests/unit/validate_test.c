@@ -4,6 +4,7 @@
  * the /predict body in pydantic 1.10's words.  The expected strings were
  * taken from the reference service (FastAPI 0.92, pydantic 1.10.4).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -376,10 +377,90 @@ pyjson_parse_should_refuse_deep_nesting(void)
 	pyjson_free(d);
 }
 
+/* on_field: "loc=value;" for every accepted value. */
+static bool
+field(void *ctx, const struct validate_loc *at, const char *s, size_t len)
+{
+	char *out = ctx;
+
+	for (size_t i = 0; i < at->n; i++) {
+		size_t used = strlen(out);
+
+		if (at->part[i].key != NULL)
+			snprintf(out + used, 512 - used, "%s.", at->part[i].key);
+		else
+			snprintf(out + used, 512 - used, "%zu.",
+				 at->part[i].index);
+	}
+	strncat(out, s, len);
+	strcat(out, ";");
+	return true;
+}
+
+/* on_problem: the problem's text, appended with a '|'. */
+static bool
+problem_text(void *ctx, const cJSON *e)
+{
+	char *out = ctx, *text = cJSON_PrintUnformatted(e);
+
+	if (text == NULL)
+		return false;
+	if (strlen(out) + strlen(text) + 2 < 1024) {
+		strcat(out, text);
+		strcat(out, "|");
+	}
+	free(text);
+	return true;
+}
+
+static void
+validate_at_should_give_places_and_stream_problems(void)
+{
+	static const char line[] = "{\"id\":\"a\\u0001\",\"text\":7}";
+	static const char job[] = "{\"version\":3,\"items\":[{\"id\":\"x\","
+				  "\"text\":\"t\"}]}";
+	struct validate_loc at = { .n = 2 };
+	struct schema_limits lim;
+	struct pyjson_doc *doc = NULL;
+	struct pyjson_error pe;
+	char fields[512] = "", problems[1024] = "";
+	struct validate_sink sink = { NULL, fields, field, NULL };
+	struct validate_sink stream = { NULL, problems, NULL, problem_text };
+	cJSON *detail = cJSON_CreateArray();
+
+	schema_limits_default(&lim);
+	at.part[0].key = "body";
+	at.part[1].index = 4;
+	tap_ok(pyjson_parse(line, strlen(line), &doc, &pe) == PYJSON_OK &&
+	       validate_at(&schema_batch_item, pyjson_root(doc), &at, &lim,
+			   &stream, detail) == VALIDATE_INVALID,
+	       "validate_at: a non-printable id is invalid");
+	tap_str_eq(problems, "{\"loc\":[\"body\",4,\"id\"],\"msg\":\"string "
+		   "does not match regex \\\"^[ -~]{1,128}$\\\"\",\"type\":"
+		   "\"value_error.str.regex\",\"ctx\":{\"pattern\":"
+		   "\"^[ -~]{1,128}$\"}}|",
+		   "validate_at: locs start at its place; on_problem gets "
+		   "each problem, pydantic's regex words");
+	tap_ok(cJSON_GetArraySize(detail) == 0,
+	       "validate_at: with on_problem, detail stays empty");
+	pyjson_free(doc);
+	doc = NULL;
+	tap_ok(pyjson_parse(job, strlen(job), &doc, &pe) == PYJSON_OK &&
+	       validate_body(&schema_batch_job_request, pyjson_root(doc), &lim,
+			     &sink, detail) == VALIDATE_OK,
+	       "validate_body: a batch job");
+	tap_str_eq(fields, "body.version.3;body.items.0.id.x;"
+		   "body.items.0.text.t;",
+		   "on_field gets strings and integers with their places");
+	pyjson_free(doc);
+	cJSON_Delete(detail);
+}
+
 int
 main(void)
 {
 	pyjson_parse_should_refuse_deep_nesting();
+	validate_at_should_give_places_and_stream_problems();
 	validate_body_should_answer_like_the_reference();
 	pyjson_parse_should_fail_like_cpython();
 	validate_jsondecode_should_echo_nul_bytes();
