@@ -1350,25 +1350,23 @@ store_roles_grant(unsigned roles, unsigned role)
 
 #define USER_COLUMNS "name, roles, created_at"
 
-static void
-read_user(sqlite3_stmt *q, struct store_user *u)
+/* A row of USER_COLUMNS into a struct store_user (rows_read's
+ * signature); it cannot fail. */
+static enum store_status
+read_user(sqlite3_stmt *q, void *row, struct store_error *err)
 {
+	struct store_user *u = row;
+
+	(void)err;
 	memset(u, 0, sizeof(*u));
 	copy(u->name, sizeof(u->name), sqlite3_column_text(q, 0));
 	u->roles = (unsigned)sqlite3_column_int64(q, 1) & STORE_ROLE_ALL;
 	copy(u->created_at, sizeof(u->created_at), sqlite3_column_text(q, 2));
-}
-
-static enum store_status
-user_row(sqlite3_stmt *q, void *row, struct store_error *err)
-{
-	(void)err;
-	read_user(q, row);
 	return STORE_OK;
 }
 
 static const struct row_type user_rows = {
-	sizeof(struct store_user), user_row, NULL
+	sizeof(struct store_user), read_user, NULL
 };
 
 enum store_status
@@ -1386,7 +1384,7 @@ store_user_get(struct store *s, const char *name, struct store_user *out,
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
-		read_user(q, out);
+		(void)read_user(q, out, err);
 	sqlite3_finalize(q);
 	if (rc == SQLITE_DONE)
 		return fail(err, STORE_ERR_NOT_FOUND, "User '%s' not found",
@@ -1495,9 +1493,13 @@ key_hash(const struct store *s, const char *secret, size_t len,
 #define KEY_COLUMNS "id, user, created_at, coalesce(expires_at, ''), " \
 	"coalesce(last_used_at, '')"
 
-static void
-read_key(sqlite3_stmt *q, struct store_key *k)
+/* Like read_user, for KEY_COLUMNS and a struct store_key. */
+static enum store_status
+read_key(sqlite3_stmt *q, void *row, struct store_error *err)
 {
+	struct store_key *k = row;
+
+	(void)err;
 	memset(k, 0, sizeof(*k));
 	copy(k->id, sizeof(k->id), sqlite3_column_text(q, 0));
 	copy(k->user, sizeof(k->user), sqlite3_column_text(q, 1));
@@ -1505,18 +1507,11 @@ read_key(sqlite3_stmt *q, struct store_key *k)
 	copy(k->expires_at, sizeof(k->expires_at), sqlite3_column_text(q, 3));
 	copy(k->last_used_at, sizeof(k->last_used_at),
 	     sqlite3_column_text(q, 4));
-}
-
-static enum store_status
-key_row(sqlite3_stmt *q, void *row, struct store_error *err)
-{
-	(void)err;
-	read_key(q, row);
 	return STORE_OK;
 }
 
 static const struct row_type key_rows = {
-	sizeof(struct store_key), key_row, NULL
+	sizeof(struct store_key), read_key, NULL
 };
 
 static enum store_status
@@ -1534,7 +1529,7 @@ key_get(struct store *s, const char *id, struct store_key *out,
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
-		read_key(q, out);
+		(void)read_key(q, out, err);
 	sqlite3_finalize(q);
 	if (rc == SQLITE_DONE)
 		return fail(err, STORE_ERR_NOT_FOUND, "API key not found");
@@ -1685,7 +1680,7 @@ store_key_verify(struct store *s, const char *key, size_t len,
 
 		if (h != NULL && sqlite3_column_bytes(q, 3) == (int)sizeof(got))
 			memcpy(got, h, sizeof(got));
-		read_user(q, out);
+		(void)read_user(q, out, err);
 		ok = sqlite3_column_int(q, 4) == 0;
 		touch = sqlite3_column_int(q, 5) != 0;
 		out->key_expires_s = sqlite3_column_int64(q, 6);

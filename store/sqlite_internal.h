@@ -182,10 +182,12 @@ struct row_type {
 #define ROWS_MIN_CAP 16
 
 /* Steps q (prepared and bound by the caller; finalized here) through at
- * most max rows, reading each into a growing array of t rows: *rows
- * (free()) holds *n of them.  On failure nothing is left: the rows read
- * are cleared and freed, *rows and *n untouched.  A step that fails is
- * db_fail's status; an array that cannot grow is STORE_ERR_NOMEM. */
+ * most max rows, each read by t->read into an array that doubles as it
+ * grows (util_array_reserve checks every size): *rows holds *n of them,
+ * freed by the caller as the list it returns.  On failure nothing is
+ * left: the rows read so far are cleared and freed, *rows and *n
+ * untouched.  A step that fails is db_fail's status, an array that cannot
+ * grow STORE_ERR_NOMEM, a read that fails its own status. */
 static inline enum store_status
 rows_read(struct store *s, sqlite3_stmt *q, const struct row_type *t,
 	  size_t max, void **rows, size_t *n, struct store_error *err)
