@@ -379,11 +379,43 @@ put_result(const struct job_seen *js, unsigned tag, const unsigned char *blob,
 	return STORE_OK;
 }
 
-/* The columns the statement of store_prediction_put reads. */
-enum {
-	PUT_TEXT, PUT_TAG, PUT_PROBS, PUT_SEQ, PUT_ACTIVE, PUT_JOB_ID,
-	PUT_JOB_MODEL, PUT_JOB_VERSION, PUT_JOB_FINISHED, PUT_JOB_CLASSES
-};
+/* The columns of the two statements of store_prediction_put: the item's
+ * row, and its job's when it is not the job seen last. */
+enum { PUT_TEXT, PUT_TAG, PUT_PROBS, PUT_SEQ, PUT_ACTIVE };
+enum { JOB_ID, JOB_MODEL, JOB_VERSION, JOB_FINISHED, JOB_CLASSES, JOB_ACTIVE };
+
+/* Inside the read transaction of s->q_put's row: reads job seq into
+ * s->seen and the active version of its model into *active. */
+static enum store_status
+see(struct store *s, long long seq, long long *active,
+    struct store_error *err)
+{
+	enum store_status st = STORE_OK;
+	int rc;
+
+	if (s->q_put_job == NULL) {
+		st = prepare(s, "SELECT id, model, version, "
+			     "coalesce(finished_at, ''), classes, "
+			     "coalesce((SELECT active_version FROM models WHERE "
+			     "name=jobs.model), 0) FROM jobs WHERE seq=?1",
+			     &s->q_put_job, err);
+		if (st != STORE_OK)
+			return st;
+	}
+	sqlite3_bind_int64(s->q_put_job, 1, seq);
+	rc = sqlite3_step(s->q_put_job);
+	if (rc == SQLITE_ROW) {
+		st = see_job(s->seen, seq, s->q_put_job, JOB_ID, err);
+		*active = sqlite3_column_int64(s->q_put_job, JOB_ACTIVE);
+	} else if (rc == SQLITE_DONE) {
+		st = fail(err, STORE_ERR_IO, "a stored prediction names job "
+			  "%lld, which is not there", seq);
+	} else {
+		st = db_fail(s, rc, err);
+	}
+	sqlite3_reset(s->q_put_job);
+	return st;
+}
 
 enum store_status
 store_prediction_put(struct store *s, const char *item_id, size_t len,
@@ -393,7 +425,7 @@ store_prediction_put(struct store *s, const char *item_id, size_t len,
 	sqlite3_stmt *q;
 	size_t mark = b->len;
 	const char *text;
-	long long seq;
+	long long seq, active = 0;
 	enum store_status st = STORE_OK;
 	int rc;
 
@@ -406,25 +438,25 @@ store_prediction_put(struct store *s, const char *item_id, size_t len,
 			return fail(err, STORE_ERR_NOMEM, "out of memory");
 		util_buf_init(&s->seen->text, SEEN_TEXT_MAX);
 	}
-	/* One statement, prepared once per connection, so one read
-	 * transaction: the item's latest row, its result, and the model's
-	 * active version now (stale is never cached).  item_latest's id
+	/* One statement, prepared once per connection: the item's latest
+	 * row and its result, and the active version now of the model of
+	 * the job seen last (?2; stale is never cached).  item_latest's id
 	 * is the item's id byte for byte (BINARY equality), so it is not
-	 * read back. */
+	 * read back.  A row of another job reads that job's row with a
+	 * second statement while the first is still open: the same read
+	 * transaction, the same snapshot. */
 	if (s->q_put == NULL) {
-		st = prepare(s, "SELECT i.text, r.tag, r.probs, j.seq, "
+		st = prepare(s, "SELECT i.text, r.tag, r.probs, l.key >> 32, "
 			     "coalesce((SELECT active_version FROM models "
-			     "WHERE name=j.model), 0), j.id, j.model, "
-			     "j.version, coalesce(j.finished_at, ''), j.classes "
-			     "FROM item_latest l JOIN job_items i ON i.key=l.key "
-			     "JOIN job_results r ON r.key=l.key JOIN jobs j ON "
-			     "j.seq=l.key >> 32 WHERE l.item_id=?1", &s->q_put,
-			     err);
+			     "WHERE name=?2), 0) FROM item_latest l JOIN "
+			     "job_items i ON i.key=l.key JOIN job_results r ON "
+			     "r.key=l.key WHERE l.item_id=?1", &s->q_put, err);
 		if (st != STORE_OK)
 			return st;
 	}
 	q = s->q_put;
 	sqlite3_bind_text(q, 1, item_id, (int)len, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, s->seen->model, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_DONE) {
 		st = fail(err, STORE_ERR_NOT_FOUND, "No prediction for id "
@@ -436,8 +468,10 @@ store_prediction_put(struct store *s, const char *item_id, size_t len,
 		goto out;
 	}
 	seq = sqlite3_column_int64(q, PUT_SEQ);
-	if (s->seen->seq != seq) {
-		st = see_job(s->seen, seq, q, PUT_JOB_ID, err);
+	if (s->seen->seq == seq) {
+		active = sqlite3_column_int64(q, PUT_ACTIVE);
+	} else {
+		st = see(s, seq, &active, err);
 		if (st != STORE_OK)
 			goto out;
 	}
@@ -460,8 +494,7 @@ store_prediction_put(struct store *s, const char *item_id, size_t len,
 		memcpy(out->job_id, s->seen->id, sizeof(out->job_id));
 		memcpy(out->computed_at, s->seen->finished_at,
 		       sizeof(out->computed_at));
-		out->stale = sqlite3_column_int64(q, PUT_ACTIVE) !=
-			out->version;
+		out->stale = active != out->version;
 	}
 out:
 	sqlite3_reset(q);
