@@ -5,7 +5,7 @@
 # dot products / JSON parse / JSON out / transport / model glue /
 # model load + start-up / other.
 #
-# Usage: bench/profile.sh [--help] [predict|fcgi|cgi]
+# Usage: bench/profile.sh [--help] [predict|fcgi|fcgi-get|cgi]
 #   predict (default)  `tagifai predict` over the 191 holdout texts repeated
 #                      PROFILE_COPIES (3) times, JSON Lines in and out
 #   fcgi               a persistent tagifai-fcgi worker under callgrind
@@ -14,6 +14,11 @@
 #                      sent with cgi-fcgi; then SIGTERM (it exits cleanly
 #                      and callgrind writes its profile).  This is the
 #                      per-request cost of the FastCGI service.
+#   fcgi-get           the same worker with --registry (made in the state
+#                      dir: MODEL pushed and activated, then `tagifai batch
+#                      run` over the holdout's {id, text}, a succeeded job)
+#                      answering PROFILE_REQUESTS GET /predictions/{id},
+#                      the ids rotating over the job's items (issue 13)
 #   cgi                tagifai-fcgi as a plain CGI program answering one
 #                      POST /predict (predict_10.json) from its environment
 # Instruction counts (Ir), not time: cache misses of the lookups weigh more
@@ -103,6 +108,45 @@ fcgi)
     units=$PROFILE_REQUESTS
     what="tagifai-fcgi worker${PROFILE_ARGS:+ $PROFILE_ARGS}, $PROFILE_REQUESTS x POST ${PROFILE_PATH:-/predict} (1 text), counters zeroed after the first"
     ;;
+fcgi-get)
+    have_ours || die "$TAGIFAI_FCGI or $MODEL missing"
+    command -v cgi-fcgi > /dev/null || die "cgi-fcgi not found (apt-get install libfcgi-bin)"
+    command -v jq > /dev/null || die "jq not found (apt-get install jq)"
+    require_free_port "$PROFILE_PORT"
+    REG=$STATE/registry
+    mkdir -p "$REG"
+    "$TAGIFAI" models create tagifai --registry "$REG" > /dev/null
+    "$TAGIFAI" models push tagifai "$MODEL" --registry "$REG" > /dev/null
+    "$TAGIFAI" models activate tagifai 1 --registry "$REG" > /dev/null
+    jq -c '{id, text}' "$REF_JSONL" > "$STATE/items.jsonl"
+    timeout 300 "$TAGIFAI" batch run --input "$STATE/items.jsonl" --registry "$REG" \
+        > "$STATE/run.json" || die "tagifai batch run failed"
+    [ "$(jq -r .status "$STATE/run.json")" = succeeded ] || die "job: $(cat "$STATE/run.json")"
+    mapfile -t ids < <(jq -r .id "$STATE/items.jsonl")
+    launch callgrind-fcgi spawn-fcgi -n -a 127.0.0.1 -p "$PROFILE_PORT" -- \
+        "$(command -v valgrind)" --tool=callgrind --callgrind-out-file="$OUT" "$TAGIFAI_FCGI" --model "$MODEL" \
+        --registry "$REG" ${PROFILE_ARGS:-}
+    worker=$LAUNCHED
+    fcgi_get() {  # $1 = item id (URL-safe in the holdout)
+        REQUEST_METHOD=GET REQUEST_URI=/predictions/$1 SCRIPT_NAME='' PATH_INFO=/predictions/$1 \
+            QUERY_STRING='' CONTENT_LENGTH=0 \
+            SERVER_PROTOCOL=HTTP/1.1 SERVER_NAME=127.0.0.1 SERVER_PORT=80 HTTP_HOST=127.0.0.1 \
+            REMOTE_ADDR=127.0.0.1 GATEWAY_INTERFACE=CGI/1.1 HTTP_AUTHORIZATION=${PROFILE_AUTH:-} \
+            timeout 60 cgi-fcgi -bind -connect "127.0.0.1:$PROFILE_PORT" < /dev/null > "$STATE/resp" 2>&1 \
+            && grep -q '"predicted_tag"' "$STATE/resp"
+    }
+    fcgi_get "${ids[0]}" || die "the first request failed: $(head -c 300 "$STATE/resp")"
+    timeout 30 callgrind_control -z "$worker" > /dev/null || die "callgrind_control -z failed"
+    i=0; ok=0
+    while [ $i -lt "$PROFILE_REQUESTS" ]; do
+        if fcgi_get "${ids[$((i % ${#ids[@]}))]}"; then ok=$((ok + 1)); fi
+        i=$((i + 1))
+    done
+    [ $ok = "$PROFILE_REQUESTS" ] || die "only $ok of $PROFILE_REQUESTS answers were predictions (last: $(head -c 300 "$STATE/resp"))"
+    stop_pid "$worker"
+    units=$PROFILE_REQUESTS
+    what="tagifai-fcgi worker --registry${PROFILE_ARGS:+ $PROFILE_ARGS}, $PROFILE_REQUESTS x GET /predictions/{id} (ids rotating over a ${#ids[@]}-item succeeded job), counters zeroed after the first"
+    ;;
 cgi)
     have_ours || die "$TAGIFAI_FCGI or $MODEL missing"
     body=$BODY_DIR/predict_10.json
@@ -116,7 +160,7 @@ cgi)
     units=1
     what="tagifai-fcgi as CGI, one POST /predict (10 texts), whole process"
     ;;
-*) die "unknown mode $MODE (predict|fcgi|cgi)" ;;
+*) die "unknown mode $MODE (predict|fcgi|fcgi-get|cgi)" ;;
 esac
 
 [ -s "$OUT" ] || die "no callgrind profile written ($OUT)"

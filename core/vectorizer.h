@@ -30,7 +30,8 @@ struct vectorizer {
  * VECTORIZER_CACHE_FEATS feature indices in all; when either is full the
  * cache is emptied and fills again (a whole reset keeps it simple and the
  * bound exact).  At most 32 KiB of slots + 4096 * 40 B of words + 1 MiB of
- * indices = 1.2 MiB a buffer, touched as it fills.  Longer words take the
+ * indices = 1.2 MiB a buffer; the slots are faulted in at init, the words
+ * and indices are touched as they fill.  Longer words take the
  * uncached path.  Counts are integers, so the row does not depend on
  * whether a word came from the cache. */
 #define VECTORIZER_CACHE_SLOTS 8192u        /* a power of two */

@@ -403,7 +403,11 @@ void
 store_jobs_close(struct store *s)
 {
 	sqlite3_finalize(s->q_prediction);
+	sqlite3_finalize(s->q_put);
+	sqlite3_finalize(s->q_put_job);
 	sqlite3_finalize(s->q_result);
 	sqlite3_finalize(s->q_results);
-	s->q_prediction = s->q_result = s->q_results = NULL;
+	s->q_prediction = s->q_put = s->q_put_job = NULL;
+	s->q_result = s->q_results = NULL;
+	jobs_read_close(s);
 }

@@ -33,6 +33,8 @@
 
 #include "store/store.h"
 
+struct util_buf;
+
 #define STORE_JOB_ID_MAX 36      /* "job-" + 32 hex digits (16 random bytes) */
 #define STORE_ITEM_ID_MAX 128    /* bytes: 1..128 printable ASCII */
 #define STORE_JOB_ITEMS_MAX 1000000   /* --max-batch-items default */
@@ -145,6 +147,23 @@ enum store_status store_job_predictions(struct store *s, const char *id,
  * statement is prepared once per connection. */
 enum store_status store_prediction_get(struct store *s, const char *item_id,
 				       size_t len,
+				       struct store_prediction *out,
+				       struct store_error *err)
+	STORE_WARN_UNUSED;
+
+/* store_prediction_get for every request, with no allocation of its
+ * own: appends the prediction for item_id to b as the JSON object
+ * {"id":...,"input_text":...,"predicted_tag":...,"probabilities":{...}},
+ * the bytes store_prediction_get's fields make, and fills out's model,
+ * version, job_id, computed_at and stale (its owned pointers are NULL:
+ * store_prediction_clear is not needed).  The statement is prepared once
+ * per connection, and the class names of the last job read are kept on
+ * it (a succeeded job's row never changes); the stale flag is read in
+ * the same transaction as the row, every time.  STORE_ERR_NOT_FOUND;
+ * STORE_ERR_NOMEM when b has failed (its limit).  On failure b is as it
+ * was (unless b itself failed) and out untouched. */
+enum store_status store_prediction_put(struct store *s, const char *item_id,
+				       size_t len, struct util_buf *b,
 				       struct store_prediction *out,
 				       struct store_error *err)
 	STORE_WARN_UNUSED;

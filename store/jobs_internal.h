@@ -25,6 +25,9 @@
 /* The keys of job ?1 (its seq), in SQL. */
 #define JOB_KEYS "BETWEEN (?1 << 32) AND (?1 << 32) + 4294967295"
 
+/* Frees what store/jobs_read.c keeps on the connection (store_jobs_close). */
+void jobs_read_close(struct store *s);
+
 /* A status as stored; text we do not know reads as failed. */
 static inline enum store_job_status
 status_parse(const unsigned char *text)

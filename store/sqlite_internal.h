@@ -37,6 +37,9 @@ struct store {
 	/* The batch jobs' statements kept for the connection's life (the
 	 * hot paths), finalized by store_close; NULL until first use. */
 	sqlite3_stmt *q_prediction;  /* store/jobs_read.c */
+	sqlite3_stmt *q_put;         /* store/jobs_read.c: the hot path */
+	sqlite3_stmt *q_put_job;     /* its job, when not the last seen */
+	struct job_seen *seen;       /* store/jobs_read.c: its last job */
 	sqlite3_stmt *q_result;      /* store/jobs_run.c: one result row */
 	sqlite3_stmt *q_results;     /* ROWS_PER_INSERT result rows */
 };

@@ -514,6 +514,49 @@ test_cancel(struct store *s, struct live *l)
 	       STORE_ERR_NOT_FOUND, "store_job_cancel should say not found");
 }
 
+/* store_prediction_put of id agrees with store_prediction_get: the text
+ * the fields make ({"id","input_text","predicted_tag","probabilities"},
+ * as fcgi/batch.c writes them), appended after what b held, and the same
+ * model, version, job, time and stale flag. */
+static bool
+put_agrees(struct store *s, const char *id)
+{
+	struct util_buf want = UTIL_BUF_INIT(1 << 20);
+	struct util_buf got = UTIL_BUF_INIT(1 << 20);
+	struct store_error err = { "" };
+	struct store_prediction p, q;
+	bool ok = false;
+
+	memset(&q, 0x55, sizeof(q));
+	if (store_prediction_get(s, id, strlen(id), &p, &err) != STORE_OK)
+		return false;
+	util_buf_adds(&want, "head{\"id\":");
+	util_json_str(&want, p.item_id, strlen(p.item_id));
+	util_buf_adds(&want, ",\"input_text\":");
+	util_json_str(&want, p.input_text, strlen(p.input_text));
+	util_buf_adds(&want, ",\"predicted_tag\":");
+	util_json_str(&want, p.predicted_tag, strlen(p.predicted_tag));
+	util_buf_adds(&want, ",\"probabilities\":");
+	util_buf_adds(&want, p.probabilities);
+	util_buf_adds(&got, "head");
+	if (store_prediction_put(s, id, strlen(id), &got, &q, &err) ==
+	    STORE_OK && want.st == UTIL_OK && got.len == want.len &&
+	    memcmp(got.data, want.data, want.len) == 0 &&
+	    q.item_id == NULL && q.probabilities == NULL &&
+	    strcmp(q.model, p.model) == 0 && q.version == p.version &&
+	    strcmp(q.job_id, p.job_id) == 0 &&
+	    strcmp(q.computed_at, p.computed_at) == 0 && q.stale == p.stale)
+		ok = true;
+	else
+		printf("# %s: got %s want %s (%s)\n", id,
+		       got.data ? got.data : "", want.data ? want.data : "",
+		       err.msg);
+	store_prediction_clear(&p);
+	util_buf_free(&want);
+	util_buf_free(&got);
+	return ok;
+}
+
 static void
 test_visibility(struct store *s, struct live *l)
 {
@@ -533,13 +576,13 @@ test_visibility(struct store *s, struct live *l)
 	       "a job with every item computed");
 	store_job_clear(&j);
 	tap_ok(store_prediction_get(s, "fresh-1", 7, &p, &err) ==
-	       STORE_ERR_NOT_FOUND &&
+	       STORE_ERR_NOT_FOUND && !put_agrees(s, "fresh-1") &&
 	       store_job_predictions(s, a, 0, 10, &page, &n, &err) ==
 	       STORE_ERR_CONFLICT && strstr(err.msg, "running") != NULL,
 	       "results should be invisible until the job succeeds");
 	tap_ok(store_job_finish(s, a, "r1", &err) == STORE_OK &&
 	       store_prediction_get(s, "fresh-1", 7, &p, &err) == STORE_OK &&
-	       strcmp(p.job_id, a) == 0,
+	       strcmp(p.job_id, a) == 0 && put_agrees(s, "fresh-1"),
 	       "store_job_finish should make them visible: %s", err.msg);
 	store_prediction_clear(&p);
 	tap_ok(store_job_get(s, a, &j, &err) == STORE_OK &&
@@ -573,7 +616,7 @@ test_newest(struct store *s, struct live *l)
 	tap_ok(store_prediction_get(s, "same", 4, &p, &err) == STORE_OK &&
 	       strcmp(p.job_id, b) == 0 &&
 	       strcmp(p.input_text, "a dog") == 0 &&
-	       strcmp(p.predicted_tag, "nlp") == 0,
+	       strcmp(p.predicted_tag, "nlp") == 0 && put_agrees(s, "same"),
 	       "an id should be answered from the job that succeeded last: "
 	       "%s", err.msg);
 	store_prediction_clear(&p);
@@ -597,19 +640,20 @@ test_stale(struct store *s, struct live *l)
 	tap_ok(create(s, 1, one, 1, a) && run_all(s, l, a) &&
 	       store_prediction_get(s, "stale-1", 7, &p, &err) == STORE_OK &&
 	       !p.stale && p.version == 1 && strcmp(p.model, "tagifai") == 0 &&
-	       p.computed_at[0] != '\0',
+	       p.computed_at[0] != '\0' && put_agrees(s, "stale-1"),
 	       "a prediction of the active version should not be stale");
 	store_prediction_clear(&p);
 	tap_ok(store_activate(s, "tagifai", 2, "test", &previous, &err) ==
 	       STORE_OK &&
 	       store_prediction_get(s, "stale-1", 7, &p, &err) == STORE_OK &&
-	       p.stale && p.version == 1,
+	       p.stale && p.version == 1 && put_agrees(s, "stale-1"),
 	       "after an activation the prediction should be stale");
 	store_prediction_clear(&p);
 	tap_ok(store_activate(s, "tagifai", 1, "test", &previous, &err) ==
 	       STORE_OK &&
 	       store_prediction_get(s, "stale-1", 7, &p, &err) == STORE_OK &&
-	       !p.stale, "activating version 1 again: not stale");
+	       !p.stale && put_agrees(s, "stale-1"),
+	       "activating version 1 again: not stale");
 	store_prediction_clear(&p);
 }
 
@@ -687,6 +731,42 @@ test_identical(struct store *s, struct live *l)
 	}
 	tap_ok(same == 4, "store_prediction_get should give the probabilities "
 	       "text and tag a live prediction writes (%d of 4)", same);
+}
+
+/* The class names kept on the connection follow the job of each read:
+ * ids of several jobs, in turn, twice over, on one connection and on a
+ * fresh one; an unknown id leaves the buffer as it was. */
+static void
+test_put(struct store *s)
+{
+	static const char *const ids[] = {
+		"fresh-1", "same", "stale-1", "id-0", "id-3", "same", "id-1",
+	};
+	struct util_buf b = UTIL_BUF_INIT(1 << 10);
+	struct store_error err = { "" };
+	struct store_prediction p;
+	struct store *t = NULL;
+	int agree = 0;
+
+	for (int round = 0; round < 2; round++)
+		for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+			agree += put_agrees(s, ids[i]);
+	tap_ok(agree == 2 * (int)(sizeof(ids) / sizeof(ids[0])),
+	       "store_prediction_put should agree with store_prediction_get "
+	       "across jobs (%d)", agree);
+	tap_ok(store_open(dir, &t, &err) == STORE_OK &&
+	       put_agrees(t, "id-2") && put_agrees(t, "same"),
+	       "store_prediction_put on a fresh connection: %s", err.msg);
+	store_close(t);
+	util_buf_adds(&b, "kept");
+	tap_ok(store_prediction_put(s, "unknown", 7, &b, &p, &err) ==
+	       STORE_ERR_NOT_FOUND &&
+	       store_prediction_put(s, "", 0, &b, &p, &err) ==
+	       STORE_ERR_NOT_FOUND && b.len == 4 &&
+	       strcmp(b.data, "kept") == 0,
+	       "store_prediction_put of an unknown id: not found, the buffer "
+	       "as it was");
+	util_buf_free(&b);
 }
 
 static void
@@ -831,6 +911,7 @@ main(void)
 	test_fail(s, &l);
 	test_create_claimed(s, &l);
 	test_version_delete(s, &l);
+	test_put(s);
 	live_close(&l);
 	store_close(s);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
