@@ -42,6 +42,9 @@ checksum_hex(const void *data, size_t len, char hex[STORE_CHECKSUM_HEX])
 
 /* The seed artifact, and any push from a file, is read up to this. */
 #define STORE_FILE_MAX ((size_t)1 << 30)
+/* registry.db is read through a mapping of at most this many bytes. */
+#define STORE_MMAP_TEXT "1073741824"
+
 /* The text of the test prediction every new artifact must answer. */
 #define PROBE_TEXT "Transfer learning with transformers for text classification"
 
@@ -424,9 +427,12 @@ store_open(const char *dir, struct store **out, struct store_error *err)
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
 	/* WAL: readers and the writer do not block each other; synchronous
-	 * FULL: a commit is on disk when COMMIT returns. */
+	 * FULL: a commit is on disk when COMMIT returns.  mmap_size: the
+	 * database's pages are read from a shared mapping, not by a pread()
+	 * each (GET /predictions/{id} read a page or two per request). */
 	st = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-		  "PRAGMA foreign_keys=ON", err);
+		  "PRAGMA foreign_keys=ON; PRAGMA mmap_size=" STORE_MMAP_TEXT,
+		  err);
 	if (st == STORE_OK)
 		st = migrate(s, err);
 	if (st == STORE_OK && access(s->gen_path, F_OK) != 0)
