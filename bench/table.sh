@@ -130,6 +130,7 @@ targets_table() {
     row_t "batch predict texts/s / sklearn in-process" "$o" "$r" "$(ratio "$o" "$r" 1)" ge 20
     o=$(kv jobs job_items_per_s); r=$(kv jobs predict_items_per_s)
     row_t "batch job items/s (db writes incl.) / predict" "$o" "$r" "$(kv jobs job_over_predict)" ge 0.8
+    row_t "batch run items/s (recording incl.) / predict (info)" "$(kv jobs run_items_per_s)" "$r" "$(kv jobs run_over_predict)" info -
     o=$(get jobs-lighttpd-ours get_prediction rps); f=$(get jobs-lighttpd-floor get_prediction rps)
     row_t "lighttpd GET /predictions/{id} / floor GET" "$o" "$f" "$(pratio jobs-lighttpd-ours jobs-lighttpd-floor get_prediction rps)" ge 0.9
     row_t "projects.csv submit -> visible s (info)" "$(kv jobs e2e_submit_s)" "$(kv jobs e2e_run_s)" - info -

@@ -54,8 +54,9 @@ usage(FILE *f)
 "  cancel JOB               cancel a queued or running job\n"
 "  get ITEM                 the stored prediction for an item id, as\n"
 "                           GET /predictions/{id} answers it (JSON)\n"
-"  runner                   the runner service: runs queued jobs until\n"
-"                           SIGTERM or SIGINT (also `tagifai batch-runner`)\n"
+"  runner [--until-idle]    the runner service: runs queued jobs until\n"
+"                           SIGTERM or SIGINT (also `tagifai batch-runner`);\n"
+"                           --until-idle: until no job is left\n"
 "\n"
 "  --registry DIR        the registry (TAGIFAI_REGISTRY)\n"
 "  --model NAME          the model (TAGIFAI_DEFAULT_MODEL; tagifai)\n"
@@ -88,6 +89,7 @@ struct opts {
 	long long offset, limit;   /* limit -1: all */
 	long long timeout_s;       /* -1: none */
 	bool json;
+	bool until_idle;           /* runner: exit when no job is left */
 	char actor[BATCH_ACTOR_MAX];
 };
 
@@ -475,6 +477,7 @@ runner_opts(struct ctx *c, struct jobs_runner_opts *r, struct watch *w)
 	r->threads = c->o.threads;
 	r->nice = c->o.nice;
 	r->stop = &stop_flag;
+	r->until_idle = c->o.until_idle;
 	r->progress = on_progress;
 	r->ctx = w;
 }
@@ -539,7 +542,8 @@ runner(struct ctx *c)
 		c->o.threads, c->o.nice);
 	js = jobs_runner_loop(&r, &c->err);
 	if (js == JOBS_ERR_STOPPED || js == JOBS_OK) {
-		fprintf(stderr, "tagifai batch-runner: stopped\n");
+		fprintf(stderr, "tagifai batch-runner: %s\n", js == JOBS_OK ?
+			"no job left" : "stopped");
 		return 0;
 	}
 	fprintf(stderr, "tagifai batch-runner: %s\n", c->err.msg[0]
@@ -606,6 +610,7 @@ option(struct opts *o, int ch, const char *arg)
 	case 'I': o->in.id_column = arg; return 0;
 	case 'T': o->in.text_columns = arg; return 0;
 	case 'J': o->json = true; return 0;
+	case 'U': o->until_idle = true; return 0;
 	case 'f':
 		if (strcmp(arg, "csv") == 0)
 			o->in.format = BATCH_INPUT_CSV;
@@ -666,6 +671,7 @@ batch_main(int argc, char **argv, const char *action)
 		{ "limit", required_argument, NULL, 'l' },
 		{ "timeout", required_argument, NULL, 'w' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "until-idle", no_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};

@@ -556,6 +556,10 @@ jobs_runner_loop(const struct jobs_runner_opts *o, struct store_error *err)
 			}
 		}
 		st = store_job_claim(r.s, r.owner, &job, &fd, err);
+		if (st == STORE_ERR_NOT_FOUND && o->until_idle) {
+			store_close(r.s);
+			return JOBS_OK;
+		}
 		if (st == STORE_ERR_NOT_FOUND) {
 			a = 0;
 			(void)nap(&r, JOBS_POLL_MS);

@@ -41,6 +41,9 @@ struct jobs_runner_opts {
 	/* Set (from a signal handler) to stop: the chunk in hand is not
 	 * committed, the job stays running and is resumed next time. */
 	volatile sig_atomic_t *stop;
+	/* jobs_runner_loop returns JOBS_OK once no job is left to claim
+	 * (`tagifai batch runner --until-idle`: cron, benchmarks). */
+	bool until_idle;
 	/* Called after every committed chunk; may be NULL. */
 	void (*progress)(void *ctx, const struct store_job *job,
 			 const struct jobs_progress *p);
@@ -48,8 +51,9 @@ struct jobs_runner_opts {
 };
 
 /* The service loop: claims and runs jobs until *stop (idle: looks again
- * every JOBS_POLL_MS).  A store failure is logged and retried with
- * back-off, never fatal.  Returns JOBS_ERR_STOPPED after a stop. */
+ * every JOBS_POLL_MS, or returns JOBS_OK with until_idle).  A store
+ * failure is logged and retried with back-off, never fatal.  Returns
+ * JOBS_ERR_STOPPED after a stop. */
 enum jobs_status jobs_runner_loop(const struct jobs_runner_opts *o,
 				  struct store_error *err);
 
