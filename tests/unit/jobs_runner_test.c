@@ -182,7 +182,10 @@ test_run_inputs(struct store *s, struct live *l, struct inputs *x)
 {
 	volatile sig_atomic_t stop = 0;
 	struct seen v = { 0, 0, true, &stop, 0 };
-	struct jobs_runner_opts o = { dir, 2, 0, &stop, on_progress, &v };
+	struct jobs_runner_opts o = {
+		.registry = dir, .threads = 2, .nice = 0, .stop = &stop,
+		.progress = on_progress, .ctx = &v
+	};
 	struct store_error err = { "" };
 	struct store_job job;
 	enum jobs_status js;
@@ -211,7 +214,10 @@ test_stop_resume(struct store *s, struct live *l, struct inputs *x)
 {
 	volatile sig_atomic_t stop = 0;
 	struct seen v = { 0, 0, true, &stop, 1 };
-	struct jobs_runner_opts o = { dir, 2, 5, &stop, on_progress, &v };
+	struct jobs_runner_opts o = {
+		.registry = dir, .threads = 2, .nice = 5, .stop = &stop,
+		.progress = on_progress, .ctx = &v
+	};
 	struct store_error err = { "" };
 	struct store_job job, now;
 	struct store_prediction p;
@@ -383,7 +389,10 @@ static void
 test_failing_item(struct store *s)
 {
 	volatile sig_atomic_t stop = 0;
-	struct jobs_runner_opts o = { dir, 2, 0, &stop, NULL, NULL };
+	struct jobs_runner_opts o = {
+		.registry = dir, .threads = 2, .nice = 0, .stop = &stop,
+		.progress = NULL, .ctx = NULL
+	};
 	struct store_job_input in[10];
 	struct store_error err = { "" };
 	struct store_prediction p;
