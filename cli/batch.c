@@ -207,10 +207,11 @@ print_job(const struct store_job *j)
 	fputs("}\n", stdout);
 }
 
-/* One prediction as `tagifai predict` writes a JSON Lines input's line
- * ({"id": ..., "text": ...} in, the same bytes out). */
+/* The members a stored prediction shares with `tagifai predict`'s line
+ * for a JSON Lines input ({"id": ..., "text": ...}), without the brace
+ * that closes it. */
 static void
-print_prediction(const struct store_prediction *p)
+print_members(const struct store_prediction *p)
 {
 	fputs("{\"id\":", stdout);
 	json_str(p->item_id);
@@ -220,6 +221,13 @@ print_prediction(const struct store_prediction *p)
 	json_str(p->predicted_tag);
 	fputs(",\"probabilities\":", stdout);
 	fputs(p->probabilities, stdout);
+}
+
+/* One prediction as `tagifai predict` writes its line (the same bytes). */
+static void
+print_prediction(const struct store_prediction *p)
+{
+	print_members(p);
 	fputs("}\n", stdout);
 }
 
@@ -228,14 +236,7 @@ print_prediction(const struct store_prediction *p)
 static void
 print_answer(const struct store_prediction *p)
 {
-	fputs("{\"id\":", stdout);
-	json_str(p->item_id);
-	fputs(",\"input_text\":", stdout);
-	json_str(p->input_text);
-	fputs(",\"predicted_tag\":", stdout);
-	json_str(p->predicted_tag);
-	fputs(",\"probabilities\":", stdout);
-	fputs(p->probabilities, stdout);
+	print_members(p);
 	fputs(",\"model\":", stdout);
 	json_str(p->model);
 	printf(",\"version\":%lld,\"job_id\":", p->version);

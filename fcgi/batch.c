@@ -121,17 +121,6 @@ job_id(const struct route_params *params, char *id, struct response *res)
 	return true;
 }
 
-/* The media type without its parameters is type. */
-static bool
-media_is(const struct request *req, const char *type)
-{
-	const char *ct = req->content_type;
-	size_t n = strlen(type);
-
-	return ct != NULL && strncasecmp(ct, type, n) == 0 &&
-	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
-}
-
 /* Location: {prefix}/batch-jobs/{id} */
 static void
 location(struct response *res, const struct request *req, const char *id)
@@ -160,7 +149,7 @@ handle_batch_submit(struct app *app, struct request *req,
 	(void)params;
 	if (!store(app, &s, res))
 		return;
-	if (media_is(req, NDJSON_TYPE)) {
+	if (request_media_is(req, NDJSON_TYPE)) {
 		t = BATCH_BODY_NDJSON;
 	} else if (request_is_json(req)) {
 		t = BATCH_BODY_JSON;

@@ -381,17 +381,6 @@ handle_model_delete(struct app *app, struct request *req,
 	handlers_envelope_buf(res, req, 200, &b);
 }
 
-/* The media type of the request, without parameters, in type[]. */
-static bool
-media_is(const struct request *req, const char *type)
-{
-	const char *ct = req->content_type;
-	size_t n = strlen(type);
-
-	return ct != NULL && strncasecmp(ct, type, n) == 0 &&
-	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
-}
-
 /* Converts a scikit-learn export (tools/export_sklearn.py) into our
  * artifact's bytes (*out, malloc'd); false after answering 422. */
 static bool
@@ -444,10 +433,10 @@ handle_version_upload(struct app *app, struct request *req,
 
 	if (!target(app, params, &t, res))
 		return;
-	if (media_is(req, "application/octet-stream")) {
+	if (request_media_is(req, "application/octet-stream")) {
 		data = req->body;
 		len = req->body_len;
-	} else if (media_is(req, "application/json")) {
+	} else if (request_media_is(req, "application/json")) {
 		if (!from_sklearn(t.s, t.name, req, &converted, &len, res))
 			return;
 		data = converted;

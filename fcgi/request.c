@@ -329,6 +329,16 @@ request_read_body(struct request *r,
 }
 
 bool
+request_media_is(const struct request *r, const char *type)
+{
+	const char *ct = r->content_type;
+	size_t n = strlen(type);
+
+	return ct != NULL && strncasecmp(ct, type, n) == 0 &&
+	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+bool
 request_is_json(const struct request *r)
 {
 	const char *ct = r->content_type, *slash, *end;

@@ -80,6 +80,10 @@ enum service_status request_read_body(struct request *r,
  * application/<x>+json, parameters ignored), as FastAPI decides. */
 bool request_is_json(const struct request *r);
 
+/* True when Content-Type, without its parameters, is type (matched
+ * without regard to case). */
+bool request_media_is(const struct request *r, const char *type);
+
 /* True when s is a sane X-Request-Id to echo: 1..REQUEST_ID_MAX of
  * [A-Za-z0-9._:-]. */
 bool request_id_ok(const char *s);
