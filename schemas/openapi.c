@@ -263,7 +263,7 @@ static void
 describe(cJSON *o, const struct schema *s,
 	 const struct schema_limits *lim, cJSON *schemas)
 {
-	cJSON *props, *req;
+	cJSON *props = NULL, *req = NULL;
 
 	switch (s->kind) {
 	case SCHEMA_STRING:
